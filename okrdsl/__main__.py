@@ -1,0 +1,3 @@
+from okrdsl.cli import main
+
+main()

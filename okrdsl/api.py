@@ -1,0 +1,52 @@
+"""The Python API, in the style of the json module: `loads(text)` and `load(path)`."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from lark import Tree
+
+from okrdsl import codes, ir
+from okrdsl.build import build
+from okrdsl.diagnostics import Diagnostic
+from okrdsl.files import read_source
+from okrdsl.parse import parse
+from okrdsl.source import Source
+
+
+class Loaded(NamedTuple):
+    """One file's IR and the diagnostics met while reading, parsing and building it."""
+
+    spec: ir.Spec
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def load_source(source: Source) -> Loaded:
+    parsed = parse(source)
+    spec, built = build(source, parsed.tree, parsed.comments)
+    diagnostics = list(parsed.diagnostics) + built
+    if parsed.tree is not None and not parsed.diagnostics and not any(isinstance(c, Tree) for c in parsed.tree.children):
+        diagnostics.append(Diagnostic(
+            codes.EMPTY_FILE.id, codes.EMPTY_FILE.severity,
+            f"{source.path} is empty: there is nothing to check",
+            source.span(0, 0),
+            hint="start with include, roles, process, phase or okrs",
+        ))
+    return Loaded(spec, tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
+
+
+def loads(text: str, path: str = "<string>") -> Loaded:
+    """Parse and build `text` (includes are not followed)."""
+    return load_source(Source(path, text))
+
+
+def load(path) -> Loaded:
+    """Read, parse and build the file at `path` (includes are not followed; see okrdsl.resolve)."""
+    source, problems = read_source(str(path))
+    if source is None:
+        return Loaded(ir.Spec(path=str(path)), tuple(problems))
+    return load_source(source)

@@ -1,0 +1,407 @@
+"""Stage 2, build: a Lark tree to the IR of one file.
+
+The builder never raises on user input: a value it cannot use (an unknown
+artifact kind, a date that does not exist) becomes a diagnostic, and the node
+is still built so that later stages see as much of the file as possible.
+References stay names here; `okrdsl.resolve` looks them up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+
+from lark import Token, Tree
+
+from okrdsl import codes, ir
+from okrdsl.diagnostics import Diagnostic
+from okrdsl.source import Source, Span
+
+_LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
+_REF = re.compile(r"(?<![\w@#&])([@#])([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*)")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july",
+           "august", "september", "october", "november", "december")
+_UNIT_DAYS = {"d": 1, "w": 7}
+
+
+def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list[Diagnostic]]:
+    """Build the IR of one parsed file; returns the spec and the build diagnostics."""
+    builder = _Builder(source)
+    spec = builder.spec(tree, comments)
+    return spec, builder.diagnostics
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def derive_key(phase: str, base: str, taken: dict[str, int]) -> str:
+    """A stable id for an item written without one: phase, then its time, then a counter.
+
+    The first step at -4w in phase kickoff is `kickoff.-4w`, the second `kickoff.-4w.2`.
+    """
+    key = f"{phase}.{base}"
+    taken[key] = taken.get(key, 0) + 1
+    return key if taken[key] == 1 else f"{key}.{taken[key]}"
+
+
+# --- tree helpers ------------------------------------------------------------------------
+
+
+def _tokens(tree: Tree, kind: str) -> list[Token]:
+    return [c for c in tree.children if isinstance(c, Token) and c.type == kind]
+
+
+def _token(tree: Tree, kind: str) -> Token | None:
+    found = _tokens(tree, kind)
+    return found[0] if found else None
+
+
+def _trees(tree: Tree, data: str) -> list[Tree]:
+    return [c for c in tree.children if isinstance(c, Tree) and c.data == data]
+
+
+def _tree(tree: Tree, data: str) -> Tree | None:
+    found = _trees(tree, data)
+    return found[0] if found else None
+
+
+def _all_tokens(tree: Tree):
+    for child in tree.children:
+        if isinstance(child, Tree):
+            yield from _all_tokens(child)
+        elif child.type not in _LAYOUT:
+            yield child
+
+
+def _unquote(token: Token) -> str:
+    return re.sub(r"\\(.)", r"\1", token.value[1:-1])
+
+
+class _Builder:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    # --- positions and diagnostics ---
+
+    def span(self, node: Tree | Token) -> Span:
+        if isinstance(node, Token):
+            return self.source.span(node.start_pos, node.end_pos)
+        tokens = list(_all_tokens(node))
+        if not tokens:
+            return self.source.span(0, 0)
+        return self.source.span(tokens[0].start_pos, tokens[-1].end_pos)
+
+    def report(self, code: codes.Code, node: Tree | Token, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(code.id, code.severity, message, self.span(node), hint))
+
+    def name(self, token: Token) -> ir.Name:
+        return ir.Name(token.value, self.span(token))
+
+    def names(self, tree: Tree | None) -> tuple[ir.Name, ...]:
+        return tuple(self.name(t) for t in _tokens(tree, "IDENT")) if tree is not None else ()
+
+    def text(self, token: Token) -> ir.Text:
+        refs = []
+        for match in _REF.finditer(token.value):
+            value = match.group(2).rstrip("-")
+            start = token.start_pos + match.start(2)
+            kind = "role" if match.group(1) == "@" else "item"
+            refs.append(ir.Ref(kind, ir.Name(value, self.source.span(start, start + len(value)))))
+        return ir.Text(token.value, tuple(refs), self.span(token))
+
+    def link(self, tree: Tree) -> ir.Link:
+        token = _token(tree, "LINK")
+        title = _token(tree, "STRING")
+        return ir.Link(token.value[1:-1], _unquote(title) if title else None, self.span(tree))
+
+    def notes(self, tree: Tree, kind: str = "note") -> tuple[ir.Text, ...]:
+        return tuple(self.text(_token(t, "TEXT")) for t in _trees(tree, kind))
+
+    # --- the file ---
+
+    def spec(self, tree: Tree | None, comments) -> ir.Spec:
+        fields: dict[str, list] = {"includes": [], "roles": [], "artifacts": [], "phases": [], "okr_sets": []}
+        process = policy = None
+        for child in tree.children if tree is not None else ():
+            if not isinstance(child, Tree):
+                continue
+            if child.data == "include":
+                fields["includes"].append(ir.Include(_unquote(_token(child, "STRING")), self.span(child)))
+            elif child.data == "roles":
+                fields["roles"].extend(self.role(t) for t in _trees(child, "role"))
+            elif child.data == "process":
+                process = self.process(child)
+            elif child.data == "artifact":
+                fields["artifacts"].append(self.artifact(child))
+            elif child.data == "phase":
+                fields["phases"].append(self.phase(child))
+            elif child.data == "policy":
+                policy = self.policy(child)
+            elif child.data == "okrs":
+                fields["okr_sets"].append(self.okr_set(child))
+        kept = tuple(ir.Comment(text, self.source.span(start, start + len(text))) for start, text in comments)
+        return ir.Spec(
+            path=self.source.path,
+            process=process,
+            policy=policy,
+            comments=kept,
+            **{key: tuple(value) for key, value in fields.items()},
+        )
+
+    def role(self, tree: Tree) -> ir.Role:
+        aliases = []
+        for group in _trees(tree, "aliases"):
+            for alias in _trees(group, "alias"):
+                token = alias.children[0]
+                value = _unquote(token) if token.type == "STRING" else token.value
+                aliases.append(ir.Name(value, self.span(token)))
+        handle = next((_token(t, "HANDLE").value for t in _trees(tree, "handle")), None)
+        return ir.Role(self.name(_token(tree, "IDENT")), _unquote(_token(tree, "STRING")),
+                       tuple(aliases), handle, self.span(tree))
+
+    def quarter(self, token: Token) -> ir.Quarter | None:
+        match = re.fullmatch(r"FY(\d+)-?Q(\d+)", token.value, re.IGNORECASE)
+        digits, number = match.group(1), int(match.group(2))
+        if len(digits) not in (2, 4) or not 1 <= number <= 4:
+            self.report(codes.INVALID_QUARTER, token, f'"{token.value}" is not a fiscal quarter',
+                        hint="write the fiscal year and quarter 1 to 4, such as FY23-Q3")
+            return None
+        year = int(digits) + (2000 if len(digits) == 2 else 0)
+        return ir.Quarter(year, number, token.value, self.span(token))
+
+    def process(self, tree: Tree) -> ir.Process:
+        fiscal = ir.FiscalYear()
+        fiscal_tree = _tree(tree, "fiscal_year")
+        if fiscal_tree is not None:
+            month = _MONTHS.index(_token(fiscal_tree, "MONTH").value.lower()) + 1
+            naming = _tree(fiscal_tree, "naming")
+            named_by = _token(naming, "YEAR_END").value if naming is not None else "end"
+            fiscal = ir.FiscalYear(month, named_by, self.span(fiscal_tree))
+        weekends = _tree(tree, "weekends")
+        links = tuple(
+            (child.data, self.link(child))
+            for child in tree.children
+            if isinstance(child, Tree) and child.data in ("learnings", "feedback", "video", "link")
+        )
+        return ir.Process(
+            title=_unquote(_token(tree, "STRING")),
+            quarter=self.quarter(_token(tree, "QUARTER")),
+            fiscal_year=fiscal,
+            weekends=_token(weekends, "WEEKEND_RULE").value if weekends is not None else "keep",
+            links=links,
+            intro=self.notes(tree, "intro"),
+            notes=self.notes(tree),
+            span=self.span(tree),
+        )
+
+    def artifact(self, tree: Tree) -> ir.Artifact:
+        ident, kind = _tokens(tree, "IDENT")
+        if kind.value not in ir.ARTIFACT_KINDS:
+            self.report(codes.UNKNOWN_KIND, kind, f'"{kind.value}" is not a kind of artifact',
+                        hint=did_you_mean(kind.value, ir.ARTIFACT_KINDS)
+                        or "use one of: " + ", ".join(ir.ARTIFACT_KINDS))
+        link = _token(tree, "LINK")
+        return ir.Artifact(self.name(ident), kind.value, _unquote(_token(tree, "STRING")),
+                           link.value[1:-1] if link else None, self.span(tree))
+
+    # --- phases ---
+
+    def phase(self, tree: Tree) -> ir.Phase:
+        phase_id = self.name(_token(tree, "IDENT"))
+        taken: dict[str, int] = {}
+        items = []
+        for child in tree.children:
+            if not isinstance(child, Tree):
+                continue
+            if child.data == "step":
+                items.append(self.step(child, phase_id.value, taken))
+            elif child.data == "meeting":
+                items.append(self.meeting(child, phase_id.value))
+            elif child.data == "cadence":
+                items.append(self.cadence(child, phase_id.value, taken))
+            elif child.data == "permission":
+                items.append(self.permission(child, phase_id.value, taken))
+        return ir.Phase(phase_id, _unquote(_token(tree, "STRING")), self.notes(tree, "intro"),
+                        self.notes(tree), tuple(items), self.span(tree))
+
+    def work(self, tree: Tree) -> dict:
+        """What steps, cadences and tasks share: actors, text, sub-steps, notes, led by."""
+        led_by = tuple(n for t in _trees(tree, "led_by") for n in self.names(_tree(t, "role_list")))
+        return {
+            "actors": self.names(_tree(tree, "actors")),
+            "text": self.text(_token(tree, "TEXT")),
+            "tasks": tuple(self.task(t) for t in _trees(tree, "task")),
+            "notes": self.notes(tree),
+            "led_by": led_by,
+        }
+
+    def task(self, tree: Tree) -> ir.Task:
+        return ir.Task(span=self.span(tree), **self.work(tree))
+
+    def item_id(self, tree: Tree) -> ir.Name | None:
+        found = _tree(tree, "item_id")
+        return self.name(_token(found, "IDENT")) if found is not None else None
+
+    def after(self, tree: Tree) -> tuple[ir.Name, ...]:
+        return self.names(_tree(tree, "after"))
+
+    def step(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Step:
+        when_tree = tree.children[0]
+        when = self.when(when_tree)
+        given = self.item_id(tree)
+        key = given.value if given else derive_key(phase, _when_slug(when_tree), taken)
+        return ir.Step(key=key, when=when, id=given, after=self.after(tree), span=self.span(tree), **self.work(tree))
+
+    def meeting(self, tree: Tree, phase: str) -> ir.Meeting:
+        when_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data in _WHEN), None)
+        goal = _tree(tree, "goal")
+        agenda = _tree(tree, "agenda")
+        fallback = _tree(tree, "fallback")
+        meeting_id = self.name(_token(tree, "IDENT"))
+        return ir.Meeting(
+            key=meeting_id.value,
+            id=meeting_id,
+            title=_unquote(_token(tree, "STRING")),
+            when=self.when(when_tree) if when_tree is not None else None,
+            after=self.after(tree),
+            goal=_unquote(_token(goal, "STRING")) if goal is not None else None,
+            agenda=self.link(agenda) if agenda is not None else None,
+            scheduled_by=tuple(n for t in _trees(tree, "scheduled_by") for n in self.names(_tree(t, "role_list"))),
+            attendees=tuple(n for t in _trees(tree, "attendees") for n in self.names(_tree(t, "role_list"))),
+            fallback=self.task(fallback) if fallback is not None else None,
+            notes=self.notes(tree),
+            span=self.span(tree),
+        )
+
+    def cadence(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Cadence:
+        count = _token(tree, "INT")
+        every = int(count.value) if count is not None else 1
+        unit = _token(tree, "UNIT").value.rstrip("s")
+        given = self.item_id(tree)
+        key = given.value if given else derive_key(phase, f"every-{every}-{unit}", taken)
+        start = _tree(tree, "range_from")
+        until = _tree(tree, "range_until")
+        return ir.Cadence(
+            key=key, every=every, unit=unit, id=given,
+            start=self.moment(start.children[-1]) if start is not None else None,
+            until=self.moment(until.children[-1]) if until is not None else None,
+            span=self.span(tree), **self.work(tree),
+        )
+
+    def permission(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Permission:
+        return ir.Permission(
+            key=derive_key(phase, "allow", taken),
+            actors=self.names(_tree(tree, "actors")),
+            text=self.text(_token(tree, "TEXT")),
+            approvers=tuple(n for t in _trees(tree, "approval") for n in self.names(_tree(t, "role_list"))),
+            notes=self.notes(tree),
+            span=self.span(tree),
+        )
+
+    # --- time ---
+
+    def date(self, token: Token) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(token.value)
+        except ValueError:
+            self.report(codes.INVALID_DATE, token, f"{token.value} is not a date in the calendar",
+                        hint="write the date as YYYY-MM-DD, such as 2021-09-20")
+            return None
+
+    def when(self, tree: Tree) -> ir.When:
+        span = self.span(tree)
+        if tree.data == "at":
+            date = _token(tree, "DATE")
+            return ir.At(self.moment(_moment_tree(tree)), self.date(date) if date else None, span)
+        if tree.data == "on":
+            return ir.On(self.date(_token(tree, "DATE")), span)
+        if tree.data == "within":
+            return ir.Within(_days(_token(tree, "DURATION").value), self.moment(_moment_tree(tree)), span)
+        return ir.Ongoing(span)
+
+    def moment(self, tree: Tree) -> ir.Moment:
+        offset = _tree(tree, "offset")
+        days = 0
+        for shift in _trees(offset, "shift") if offset is not None else ():
+            sign = -1 if _token(shift, "SIGN").value == "-" else 1
+            days += sign * _days(_token(shift, "DURATION").value)
+        text = " ".join(t.value for t in _all_tokens(tree))
+        text = re.sub(r"\s*([+-])\s*", r"\1", text).lstrip("+")
+        anchor = {"from_start": "start", "from_end": "end", "from_item": "item"}[tree.data]
+        item = _token(tree, "IDENT")
+        return ir.Moment(anchor, days, self.name(item) if item is not None else None, text, self.span(tree))
+
+    # --- policy and OKRs ---
+
+    def policy(self, tree: Tree) -> ir.Policy:
+        company = _tree(tree, "company_objectives")
+        per_objective = _tree(tree, "key_results_per_objective")
+        cap = _tree(tree, "objectives_cap")
+        bounds = [int(t.value) for t in _tokens(per_objective, "INT")] if per_objective is not None else []
+        return ir.Policy(
+            company_objectives=int(_token(company, "INT").value) if company is not None else None,
+            min_key_results=bounds[0] if bounds else None,
+            max_key_results=bounds[-1] if bounds else None,
+            capped_levels=self.names(cap) if cap is not None else (),
+            max_capped_objectives=int(_token(cap, "INT").value) if cap is not None else None,
+            span=self.span(tree),
+        )
+
+    def okr_set(self, tree: Tree) -> ir.OkrSet:
+        return ir.OkrSet(self.quarter(_token(tree, "QUARTER")),
+                         tuple(self.objective(t) for t in _trees(tree, "objective")), self.span(tree))
+
+    def owners(self, tree: Tree) -> tuple[ir.Name, ...]:
+        return tuple(n for t in _trees(tree, "owner") for n in self.names(_tree(t, "role_list")))
+
+    def objective(self, tree: Tree) -> ir.Objective:
+        ident, level = _tokens(tree, "IDENT")
+        if level.value not in ir.OBJECTIVE_LEVELS:
+            self.report(codes.UNKNOWN_LEVEL, level, f'"{level.value}" is not a level of objective',
+                        hint=did_you_mean(level.value, ir.OBJECTIVE_LEVELS)
+                        or "use one of: " + ", ".join(ir.OBJECTIVE_LEVELS))
+        aligns = _tree(tree, "aligns")
+        return ir.Objective(
+            id=self.name(ident),
+            level=level.value,
+            title=_unquote(_token(tree, "STRING")),
+            owners=self.owners(tree),
+            aligns=self.name(_token(aligns, "IDENT")) if aligns is not None else None,
+            key_results=tuple(self.key_result(t) for t in _trees(tree, "key_result")),
+            span=self.span(tree),
+        )
+
+    def key_result(self, tree: Tree) -> ir.KeyResult:
+        target = _tree(tree, "target")
+        progress = _tree(tree, "progress")
+        health = _tree(tree, "health")
+        return ir.KeyResult(
+            id=self.name(_token(tree, "IDENT")),
+            title=_unquote(_token(tree, "STRING")),
+            owners=self.owners(tree),
+            target=_unquote(_token(target, "STRING")) if target is not None else None,
+            progress=float(_token(progress, "PERCENT").value.rstrip("%")) if progress is not None else None,
+            health=_token(health, "HEALTH").value if health is not None else None,
+            span=self.span(tree),
+        )
+
+
+_WHEN = ("at", "on", "within", "ongoing")
+
+
+def _moment_tree(tree: Tree) -> Tree:
+    return next(c for c in tree.children if isinstance(c, Tree))
+
+
+def _days(duration: str) -> int:
+    return int(duration[:-1]) * _UNIT_DAYS[duration[-1]]
+
+
+def _when_slug(tree: Tree) -> str:
+    """The time of a step as a compact word for derived ids: -4w, end+1w, 2021-09-20."""
+    words = [t.value for t in _all_tokens(tree) if t.type not in ("AT",)]
+    return re.sub(r"\s*([+-])\s*", r"\1", " ".join(words)).replace(" ", "-")

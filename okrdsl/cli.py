@@ -1,0 +1,64 @@
+"""The command line: parses options and calls library functions, nothing more.
+
+Exit codes: 0 no findings, 1 findings, 2 a usage or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from okrdsl.diagnostics import Severity
+
+EXIT_CODES = """\b
+Exit codes:
+  0  no problems found
+  1  problems found (syntax errors included)
+  2  usage error, or an internal error in okrdsl"""
+
+
+class _Group(click.Group):
+    """Turns an unexpected exception into a short message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("okrdsl: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            click.echo(f"okrdsl: internal error: {type(error).__name__}: {error}", err=True)
+            click.echo("This is a bug in okrdsl; please report it with the file that caused it.", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="okrdsl", prog_name="okrdsl")
+def main() -> None:
+    """okrdsl: write your OKR process and OKR sets as .okrp files, and check them."""
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
+@click.option("--select", "select", metavar="CODES", default="", help="Report only these codes or prefixes (OKR0,OKR101).")
+@click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes or prefixes.")
+def check(paths, strict, exit_zero, select, ignore) -> None:
+    """Check .okrp files and folders (default: the current folder)."""
+    from okrdsl.check import check as run_check
+    from okrdsl.report import format_text, summary
+
+    result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore))
+    for diagnostic in result.diagnostics:
+        click.echo(format_text(diagnostic, result.workspace.sources, style=click.style))
+    click.echo(summary(result.diagnostics, result.file_count))
+    failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
+    sys.exit(1 if failing and not exit_zero else 0)
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().upper() for part in text.split(",") if part.strip())

@@ -1,0 +1,39 @@
+"""Diagnostics are data: one record type, made by every stage, printed only by the CLI."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from okrdsl.source import Span
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Diagnostic:
+    """One finding: what is wrong, where, under which stable code, and how to fix it."""
+
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    hint: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.span.path
+
+    def sort_key(self) -> tuple:
+        return (self.span.path, self.span.line, self.span.column, self.code, self.message)
+
+
+def count(diagnostics, severity: Severity) -> int:
+    return sum(1 for d in diagnostics if d.severity is severity)

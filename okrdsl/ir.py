@@ -1,0 +1,357 @@
+"""The intermediate representation: frozen attrs classes, one per concept of the language.
+
+Every node carries a `span` (see `okrdsl.source.Span`) that takes no part in
+equality, so two specs that say the same thing compare equal wherever they
+were written. References are kept as `Name`s, resolved later by
+`okrdsl.resolve`. Collections are tuples; use `attrs.evolve` to change a node.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Union
+
+import attrs
+
+from okrdsl.source import Span, span_field
+
+# --- small pieces ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class Name:
+    """An identifier as written: a declaration's id or a reference to one."""
+
+    value: str
+    span: Span | None = span_field()
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Comment:
+    """A `#` comment, kept so that a formatter can put it back."""
+
+    text: str
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Link:
+    """A URL in angle brackets, with an optional title."""
+
+    url: str
+    title: str | None = None
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Ref:
+    """An inline reference in free text: `@Role` (kind "role") or `#id` (kind "item")."""
+
+    kind: str
+    name: Name
+
+
+@attrs.frozen
+class Text:
+    """Free text as written, with the references found in it."""
+
+    value: str
+    refs: tuple[Ref, ...] = ()
+    span: Span | None = span_field()
+
+
+# --- time -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Moment:
+    """A point in time relative to an anchor: the quarter's start, its end, or another item.
+
+    `anchor` is "start", "end" or "item"; `item` names the item for "item".
+    `offset_days` is the signed sum of the offsets (`-6w+2d` is -40).
+    """
+
+    anchor: str
+    offset_days: int = 0
+    item: Name | None = None
+    text: str = ""
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class At:
+    """`at MOMENT` with an optional `on DATE` that must agree with it."""
+
+    moment: Moment
+    date: datetime.date | None = None
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class On:
+    """`on DATE`: an absolute date."""
+
+    date: datetime.date
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Within:
+    """`within DURATION after MOMENT`: earliest at the moment, due `days` later."""
+
+    days: int
+    after: Moment
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Ongoing:
+    """`ongoing`: happens throughout, with no date of its own."""
+
+    span: Span | None = span_field()
+
+
+When = Union[At, On, Within, Ongoing]
+
+# --- declarations ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Include:
+    path: str
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Role:
+    id: Name
+    title: str
+    aliases: tuple[Name, ...] = ()
+    handle: str | None = None
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class FiscalYear:
+    """The fiscal calendar: the month (1-12) the year starts in, and how years are named.
+
+    `named_by` is "end" (FY23 ends in 2023, as GitLab does) or "start".
+    """
+
+    start_month: int = 2
+    named_by: str = "end"
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Quarter:
+    """A fiscal quarter as written (`FY23-Q3`): fiscal year number and quarter 1-4."""
+
+    year: int
+    number: int
+    text: str = ""
+    span: Span | None = span_field()
+
+    def __str__(self) -> str:
+        return f"FY{self.year % 100:02d}-Q{self.number}" if self.year < 10000 else self.text
+
+
+@attrs.frozen
+class Process:
+    title: str
+    quarter: Quarter
+    fiscal_year: FiscalYear = FiscalYear()
+    weekends: str = "keep"
+    links: tuple[tuple[str, Link], ...] = ()
+    intro: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = ()
+    span: Span | None = span_field()
+
+    def link(self, kind: str) -> Link | None:
+        return next((link for k, link in self.links if k == kind), None)
+
+
+ARTIFACT_KINDS = ("issue", "doc", "video", "channel", "tool", "template", "mr", "page")
+
+
+@attrs.frozen
+class Artifact:
+    id: Name
+    kind: str
+    title: str
+    url: str | None = None
+    span: Span | None = span_field()
+
+
+# --- what happens ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Task:
+    """A sub-step: who does what, under a step (tasks nest)."""
+
+    actors: tuple[Name, ...]
+    text: Text
+    tasks: tuple["Task", ...] = ()
+    notes: tuple[Text, ...] = ()
+    led_by: tuple[Name, ...] = ()
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Step:
+    """A dated step: when, who, what; with optional id, `after` dependencies and sub-steps.
+
+    `id` is the id written with `as`; `key` is that id or the one derived from
+    the phase, the time and the step's place (see `okrdsl.build.derive_key`).
+    """
+
+    key: str
+    when: When
+    actors: tuple[Name, ...]
+    text: Text
+    id: Name | None = None
+    after: tuple[Name, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    notes: tuple[Text, ...] = ()
+    led_by: tuple[Name, ...] = ()
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Meeting:
+    key: str
+    id: Name
+    title: str
+    when: When | None = None
+    after: tuple[Name, ...] = ()
+    goal: str | None = None
+    agenda: Link | None = None
+    scheduled_by: tuple[Name, ...] = ()
+    attendees: tuple[Name, ...] = ()
+    fallback: Task | None = None
+    notes: tuple[Text, ...] = ()
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Cadence:
+    """`every N UNIT [from MOMENT] [until MOMENT]: who does what`; the range defaults to the quarter."""
+
+    key: str
+    every: int
+    unit: str
+    actors: tuple[Name, ...]
+    text: Text
+    start: Moment | None = None
+    until: Moment | None = None
+    id: Name | None = None
+    tasks: tuple[Task, ...] = ()
+    notes: tuple[Text, ...] = ()
+    led_by: tuple[Name, ...] = ()
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Permission:
+    """`allow ROLES: what they may do`, with the roles whose approval it needs."""
+
+    key: str
+    actors: tuple[Name, ...]
+    text: Text
+    approvers: tuple[Name, ...] = ()
+    notes: tuple[Text, ...] = ()
+    span: Span | None = span_field()
+
+
+Item = Union[Step, Meeting, Cadence, Permission]
+
+
+@attrs.frozen
+class Phase:
+    id: Name
+    title: str
+    intro: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = ()
+    items: tuple[Item, ...] = ()
+    span: Span | None = span_field()
+
+
+# --- policy and OKR sets ------------------------------------------------------------------
+
+
+@attrs.frozen
+class Policy:
+    """Numbers that `check` enforces; None means "use the default" (the seed's numbers)."""
+
+    company_objectives: int | None = None
+    min_key_results: int | None = None
+    max_key_results: int | None = None
+    capped_levels: tuple[Name, ...] = ()
+    max_capped_objectives: int | None = None
+    span: Span | None = span_field()
+
+
+OBJECTIVE_LEVELS = ("company", "shared", "product", "engineering")
+
+
+@attrs.frozen
+class KeyResult:
+    id: Name
+    title: str
+    owners: tuple[Name, ...] = ()
+    target: str | None = None
+    progress: float | None = None
+    health: str | None = None
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Objective:
+    id: Name
+    level: str
+    title: str
+    owners: tuple[Name, ...] = ()
+    aligns: Name | None = None
+    key_results: tuple[KeyResult, ...] = ()
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class OkrSet:
+    quarter: Quarter
+    objectives: tuple[Objective, ...] = ()
+    span: Span | None = span_field()
+
+
+# --- a whole file -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Spec:
+    """Everything one .okrp file says, in the order it says it."""
+
+    path: str
+    includes: tuple[Include, ...] = ()
+    roles: tuple[Role, ...] = ()
+    process: Process | None = None
+    artifacts: tuple[Artifact, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    policy: Policy | None = None
+    okr_sets: tuple[OkrSet, ...] = ()
+    comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<string>") -> "Spec":
+        """Parse and build `text`; diagnostics are dropped (use `okrdsl.loads` to see them)."""
+        from okrdsl.api import loads
+
+        return loads(text, path).spec
+
+    def items(self):
+        """Every step, meeting, cadence and permission, phase by phase."""
+        for phase in self.phases:
+            yield from phase.items

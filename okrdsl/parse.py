@@ -1,0 +1,138 @@
+"""Stage 1, parse: text to a Lark tree, with syntax errors as diagnostics.
+
+When the parser stumbles, the offending line (and the lines indented under
+it) is blanked out and the file parsed again, so one run reports up to
+`MAX_SYNTAX_ERRORS` errors and still yields a tree of everything else.
+"""
+
+from __future__ import annotations
+
+import attrs
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from okrdsl import codes
+from okrdsl.diagnostics import Diagnostic
+from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
+from okrdsl.postlex import IndentationError_, indent_width
+from okrdsl.source import Source
+
+MAX_SYNTAX_ERRORS = 10
+
+
+@attrs.frozen
+class Parsed:
+    tree: Tree | None
+    comments: tuple[tuple[int, str], ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse(source: Source) -> Parsed:
+    text = source.text if source.text.endswith("\n") else source.text + "\n"
+    diagnostics: list[Diagnostic] = []
+    blanked: set[int] = set()
+    while True:
+        lark = parser()
+        try:
+            tree = lark.parse(text)
+            return Parsed(tree, tuple(lark.options.postlex.comments), tuple(diagnostics))
+        except (UnexpectedInput, IndentationError_) as error:
+            diagnostic = _diagnose(source, text, error)
+            if not (diagnostics and _is_cascade(error)):
+                diagnostics.append(diagnostic)
+            line = diagnostic.span.line
+            if line in blanked or len(diagnostics) >= MAX_SYNTAX_ERRORS:
+                return Parsed(None, (), tuple(diagnostics))
+            text = _blank_statement(text, line, blanked)
+
+
+def _is_cascade(error: Exception) -> bool:
+    """Whether an error is only the echo of a line blanked out earlier.
+
+    Blanking a block's only line leaves its header with nothing under it; the
+    parser then stumbles at the end of the block or of the file. Such an error
+    is not reported; its statement is blanked in turn.
+    """
+    if isinstance(error, UnexpectedEOF):
+        return True
+    return isinstance(error, UnexpectedToken) and error.token.type in ("_DEDENT", "$END")
+
+
+def _blank_statement(text: str, line: int, blanked: set[int]) -> str:
+    """Replace line `line` and the lines indented under it with blank lines."""
+    lines = text.split("\n")
+    index = min(line, len(lines)) - 1
+    # A syntax error reported at a line that is all blank (an unexpected end of
+    # a block) belongs to the statement above it.
+    while index > 0 and not lines[index].strip():
+        index -= 1
+    first = lines[index]
+    width = indent_width(first[: len(first) - len(first.lstrip())])
+    end = index + 1
+    while end < len(lines):
+        body = lines[end]
+        stripped = body.lstrip()
+        if stripped and not stripped.startswith("#") and indent_width(body[: len(body) - len(stripped)]) <= width:
+            break
+        end += 1
+    for number in range(index, end):
+        # Spaces of the same length keep every offset of the file unchanged.
+        lines[number] = "".join(c if c == "\r" else " " for c in lines[number])
+        blanked.add(number + 1)
+    blanked.add(line)
+    return "\n".join(lines)
+
+
+def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
+    offset = getattr(error, "pos_in_stream", None)
+    if isinstance(error, UnexpectedToken):
+        offset = error.token.start_pos
+    if offset is not None and text[offset:offset + 1] == '"':
+        rest_of_line = text[offset:].split("\n", 1)[0].rstrip("\r")
+        if rest_of_line.count('"') % 2 == 1:
+            return _at(source, offset, offset + len(rest_of_line), codes.UNCLOSED_QUOTE,
+                       "this text has no closing double quote", hint='end it with " on the same line')
+    if isinstance(error, IndentationError_):
+        offset, _, _ = error.where
+        if error.width and len(error.levels) == 1 and error.levels[0] == 0 and error.first:
+            return _at(source, offset, offset, codes.BAD_INDENT,
+                       "the first line of the file is indented", hint="start it at the beginning of the line")
+        levels = " or ".join(str(level) for level in error.levels)
+        return _at(source, offset, offset, codes.BAD_INDENT,
+                   f"this line is indented by {error.width} spaces, which matches no line above it",
+                   hint=f"indent it by {levels} spaces, like a line above it")
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_characters(source, text, error)
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END" or isinstance(error, UnexpectedEOF):
+        offset = len(source.text)
+        expected = describe_expected(getattr(error, "expected", ()) or ())
+        return _at(source, offset, offset, codes.UNEXPECTED_END,
+                   f"the file ends too early: expected {expected}")
+    assert isinstance(error, UnexpectedToken)
+    token: Token = error.token
+    start = token.start_pos if token.start_pos is not None else len(source.text)
+    end = token.end_pos if token.end_pos is not None and token.type not in ("_NL", "_INDENT", "_DEDENT") else start
+    accepted = error.accepts or error.expected
+    expected = describe_expected(accepted)
+    if token.type == "_NL":
+        return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
+    return _at(source, start, end, codes.SYNTAX_ERROR,
+               f"unexpected {describe_token(token)}: expected {expected}", hint=keyword_hint(token.value, accepted))
+
+
+def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacters) -> Diagnostic:
+    offset = error.pos_in_stream
+    char = text[offset] if offset < len(text) else ""
+    rest_of_line = text[offset:].split("\n", 1)[0]
+    word = rest_of_line.split()[0] if rest_of_line.split() else char
+    if len(word) > 30:
+        word = word[:27] + "..."
+    expected = describe_expected(error.allowed or ())
+    return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
+               f'unexpected "{word}": expected {expected}', hint=keyword_hint(word, error.allowed or ()))
+
+
+def _at(source: Source, start: int, end: int, code: codes.Code, message: str, hint: str | None = None) -> Diagnostic:
+    start = min(start, len(source.text))
+    end = min(max(end, start), len(source.text))
+    return Diagnostic(code.id, code.severity, message, source.span(start, end), hint)

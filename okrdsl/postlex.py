@@ -1,0 +1,85 @@
+"""Turns indentation into _INDENT / _DEDENT tokens and takes comments out of newlines.
+
+The grammar's _NL token swallows blank lines and comment lines, so comments
+never reach the parser; this postlexer records each one (with its offset) on
+the `comments` list of the current run, for the builder to keep.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+TAB_WIDTH = 4
+_COMMENT = re.compile(r"#[^\r\n]*")
+
+
+class IndentationError_(Exception):
+    """Raised (and turned into a diagnostic by okrdsl.parse) for a dedent to no known level.
+
+    `where` is the (offset, line, column) of the first character of the line.
+    """
+
+    def __init__(self, where: tuple[int, int, int], width: int, levels: list[int], first: bool = False):
+        super().__init__("inconsistent dedent")
+        self.first = first
+        self.where = where
+        self.width = width
+        self.levels = levels
+
+
+def _after(token: Token) -> tuple[int, int, int]:
+    """(offset, line, column) just past a token."""
+    return token.end_pos, token.end_line, token.end_column
+
+
+def _marker(kind: str, value: str, where: tuple[int, int, int]) -> Token:
+    offset, line, column = where
+    return Token(kind, value, offset, line, column, line, column, offset)
+
+
+def indent_width(text: str) -> int:
+    return len(text.expandtabs(TAB_WIDTH))
+
+
+class Postlexer:
+    always_accept = ("_NL",)
+
+    def __init__(self) -> None:
+        self.comments: list[tuple[int, str]] = []
+
+    def process(self, stream):
+        self.comments = []
+        levels = [0]
+        last = None
+        for token in stream:
+            if token.type != "_NL":
+                if last is None and token.column > 1:
+                    raise IndentationError_((token.start_pos, token.line, token.column),
+                                            token.column - 1, [0], first=True)
+                last = token
+                yield token
+                continue
+            for match in _COMMENT.finditer(token.value):
+                self.comments.append((token.start_pos + match.start(), match.group().rstrip()))
+            yield token
+            indent = token.value.rsplit("\n", 1)[-1]
+            if "#" in indent:
+                indent = indent[: indent.index("#")]
+            width = indent_width(indent)
+            after = _after(token)
+            if width > levels[-1]:
+                levels.append(width)
+                yield _marker("_INDENT", indent, after)
+                continue
+            while width < levels[-1]:
+                levels.pop()
+                yield _marker("_DEDENT", "", after)
+            if width != levels[-1]:
+                raise IndentationError_(after, width, list(levels))
+            last = token
+        end = _after(last) if last is not None else (0, 1, 1)
+        while len(levels) > 1:
+            levels.pop()
+            yield _marker("_DEDENT", "", end)

@@ -1,0 +1,43 @@
+"""Diagnostics as text for people: `path:line:col: severity: message [CODE]`, the line, a caret."""
+
+from __future__ import annotations
+
+from okrdsl.diagnostics import Diagnostic, Severity, count
+from okrdsl.source import Source
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+
+
+def format_text(diagnostic: Diagnostic, sources: dict[str, Source], style=lambda text, **_: text) -> str:
+    """One diagnostic, with the offending line and a caret under the spot.
+
+    `style` is `click.style` (or a no-op): colour is the caller's business.
+    """
+    span = diagnostic.span
+    severity = style(str(diagnostic.severity), fg=_COLOURS[diagnostic.severity], bold=True)
+    lines = [f"{style(str(span), bold=True)}: {severity}: {diagnostic.message} [{diagnostic.code}]"]
+    source = sources.get(span.path)
+    line = source.line_text(span.line) if source is not None else ""
+    if line.strip():
+        number = str(span.line)
+        gutter = " " * len(number)
+        width = (span.end_column if span.end_line == span.line else len(line) + 1) - span.column
+        shown = line.expandtabs(1)
+        lines.append(f" {number} | {shown}")
+        lines.append(f" {gutter} | {' ' * (span.column - 1)}{style('^' * max(1, width), fg=_COLOURS[diagnostic.severity])}")
+    if diagnostic.hint:
+        lines.append(f" {' ' * len(str(span.line))} = hint: {diagnostic.hint}")
+    return "\n".join(lines)
+
+
+def plural(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def summary(diagnostics, file_count: int) -> str:
+    """The closing line: '2 errors, 1 warning in 5 files' or 'no problems in 5 files'."""
+    errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
+    files = plural(file_count, "file")
+    if not errors and not warnings:
+        return f"no problems in {files}"
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {files}"
