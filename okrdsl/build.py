@@ -130,7 +130,8 @@ class _Builder:
             if not isinstance(child, Tree):
                 continue
             if child.data == "include":
-                fields["includes"].append(ir.Include(_unquote(_token(child, "STRING")), self.span(child)))
+                target = _token(child, "STRING")
+                fields["includes"].append(ir.Include(ir.Name(_unquote(target), self.span(target)), self.span(child)))
             elif child.data == "roles":
                 fields["roles"].extend(self.role(t) for t in _trees(child, "role"))
             elif child.data == "process":

@@ -121,8 +121,14 @@ When = Union[At, On, Within, Ongoing]
 
 @attrs.frozen
 class Include:
-    path: str
+    """`include "roles.okrp"`: `target` is the path as written (relative to the including file)."""
+
+    target: Name
     span: Span | None = span_field()
+
+    @property
+    def path(self) -> str:
+        return self.target.value
 
 
 @attrs.frozen

@@ -116,20 +116,27 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     expected = describe_expected(accepted)
     if token.type == "_NL":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
-    return _at(source, start, end, codes.SYNTAX_ERROR,
-               f"unexpected {describe_token(token)}: expected {expected}", hint=keyword_hint(token.value, accepted))
+    if token.type in ("_INDENT", "_DEDENT"):
+        return _at(source, start, end, codes.SYNTAX_ERROR, f"unexpected {describe_token(token)}: expected {expected}")
+    # Show the whole word the token starts (a URL lexes as a name, then ":").
+    word = text[start:].split(None, 1)[0].rstrip(":,;") if text[start:].strip() else token.value
+    word = word if len(word) >= len(token.value) else token.value
+    return _at(source, start, start + len(word), codes.SYNTAX_ERROR,
+               f"unexpected {_quoted(word)}: expected {expected}", hint=keyword_hint(token.value, accepted))
 
 
 def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacters) -> Diagnostic:
     offset = error.pos_in_stream
     char = text[offset] if offset < len(text) else ""
     rest_of_line = text[offset:].split("\n", 1)[0]
-    word = rest_of_line.split()[0] if rest_of_line.split() else char
-    if len(word) > 30:
-        word = word[:27] + "..."
+    word = rest_of_line.split()[0].rstrip(":,;") or char if rest_of_line.split() else char
     expected = describe_expected(error.allowed or ())
     return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
-               f'unexpected "{word}": expected {expected}', hint=keyword_hint(word, error.allowed or ()))
+               f"unexpected {_quoted(word)}: expected {expected}", hint=keyword_hint(word, error.allowed or ()))
+
+
+def _quoted(word: str) -> str:
+    return f'"{word if len(word) <= 30 else word[:27] + "..."}"'
 
 
 def _at(source: Source, start: int, end: int, code: codes.Code, message: str, hint: str | None = None) -> Diagnostic:

@@ -71,13 +71,13 @@ def _load(path: str, workspace: Workspace, stack: list[str], named_at: ir.Includ
         loop = " -> ".join(stack[stack.index(path):] + [path])
         workspace.diagnostics.append(Diagnostic(
             codes.INCLUDE_CYCLE.id, codes.INCLUDE_CYCLE.severity,
-            f"files include each other in a loop: {loop}", named_at.span,
+            f"files include each other in a loop: {loop}", named_at.target.span,
             hint="move what both files need into a third file that both include",
         ))
         return
     if path in workspace.files:
         return
-    source, problems = read_source(path, named_at.span if named_at else None)
+    source, problems = read_source(path, named_at.target.span if named_at else None)
     if source is None:
         for problem in problems:
             if named_at is not None and problem.code in _MISSING:

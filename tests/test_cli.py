@@ -1,0 +1,168 @@
+"""`okrdsl check` from the command line: output, exit codes, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from okrdsl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), color=False)
+    return result.exit_code, result.output
+
+
+def write(folder: Path, name: str, text: str | bytes) -> str:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return str(path)
+
+
+def test_clean_specs_exit_zero():
+    code, output = run("check", str(ROOT / "specs"))
+    assert code == 0
+    assert output.startswith("no problems in ")
+
+
+def test_a_syntax_error_is_located_with_the_line_and_a_caret(tmp_path):
+    path = write(tmp_path, "bad.okrp", 'phase p "P"\n  at 8 weeks: PM x\n')
+    code, output = run("check", path)
+    assert code == 1
+    assert output == (
+        f'{path}:2:6: error: unexpected "8": expected a time such as -4w, end+1w or session1 + 1w [OKR001]\n'
+        " 2 |   at 8 weeks: PM x\n"
+        "   |      ^\n"
+        "1 error, 0 warnings in 1 file\n"
+    )
+
+
+def test_a_hint_is_printed_under_the_caret(tmp_path):
+    path = write(tmp_path, "bad.okrp", 'artifact ally tol "Ally.io"\n')
+    code, output = run("check", path)
+    assert code == 1
+    assert output.splitlines()[1:4] == [
+        ' 1 | artifact ally tol "Ally.io"',
+        "   |               ^^^",
+        "   = hint: did you mean 'tool'?",
+    ]
+
+
+def test_a_missing_path(tmp_path):
+    code, output = run("check", str(tmp_path / "nope.okrp"))
+    assert code == 1
+    assert output.splitlines()[0] == f"{tmp_path / 'nope.okrp'}:1:1: error: no such file or folder: {tmp_path / 'nope.okrp'} [OKR010]"
+
+
+def test_an_empty_file_is_a_warning(tmp_path):
+    path = write(tmp_path, "empty.okrp", "")
+    code, output = run("check", path)
+    assert code == 0
+    assert output.splitlines() == [
+        f"{path}:1:1: warning: {path} is empty: there is nothing to check [OKR012]",
+        "   = hint: start with include, roles, process, phase or okrs",
+        "0 errors, 1 warning in 1 file",
+    ]
+    assert run("check", "--strict", path)[0] == 1
+
+
+def test_a_file_of_comments_only_is_empty_too(tmp_path):
+    path = write(tmp_path, "empty.okrp", "# nothing yet\n\n   # still nothing\n")
+    assert "OKR012" in run("check", path)[1]
+
+
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = write(tmp_path, "latin1.okrp", 'roles\n  PM "Caf\xe9 manager"\n'.encode("latin-1"))
+    code, output = run("check", path)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        f"{path}:2:10: error: {path} is not UTF-8 text (byte 0xe9 at line 2, column 10) [OKR011]"
+    )
+
+
+def test_an_include_of_a_folder(tmp_path):
+    (tmp_path / "shared").mkdir()
+    path = write(tmp_path, "q.okrp", 'include "shared"\n')
+    code, output = run("check", path)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        f'{path}:1:9: error: cannot include "shared": {tmp_path / "shared"} is a folder, not a .okrp file [OKR100]'
+    )
+
+
+def test_a_missing_include(tmp_path):
+    path = write(tmp_path, "q.okrp", 'include "roles.okrp"\n')
+    code, output = run("check", path)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        f'{path}:1:9: error: cannot include "roles.okrp": no such file or folder: {tmp_path / "roles.okrp"} [OKR100]'
+    )
+
+
+def test_an_include_loop(tmp_path):
+    a = write(tmp_path, "a.okrp", 'include "b.okrp"\n')
+    write(tmp_path, "b.okrp", 'include "a.okrp"\n')
+    code, output = run("check", a)
+    assert code == 1
+    b = str(tmp_path / "b.okrp")
+    assert output.splitlines()[0] == (
+        f"{b}:1:9: error: files include each other in a loop: {a} -> {b} -> {a} [OKR101]"
+    )
+
+
+def test_an_included_file_is_checked_once(tmp_path):
+    write(tmp_path, "roles.okrp", "roles\n  PM \"Product Manager\n")
+    a = write(tmp_path, "a.okrp", 'include "roles.okrp"\n')
+    b = write(tmp_path, "b.okrp", 'include "roles.okrp"\n')
+    code, output = run("check", a, b, str(tmp_path / "roles.okrp"))
+    assert code == 1
+    assert output.count("[OKR004]") == 1
+    assert output.splitlines()[-1] == "1 error, 0 warnings in 3 files"
+
+
+def test_folders_are_searched_for_okrp_files(tmp_path):
+    write(tmp_path, "a/one.okrp", "roles\n  PM \"PM\"\n")
+    write(tmp_path, "a/b/two.okrp", "roles\n  VPP \"VPP\"\n")
+    write(tmp_path, "a/notes.txt", "not a spec")
+    code, output = run("check", str(tmp_path / "a"))
+    assert (code, output) == (0, "no problems in 2 files\n")
+
+
+def test_exit_zero_and_select_and_ignore(tmp_path):
+    path = write(tmp_path, "bad.okrp", 'artifact ally tol "Ally.io"\n')
+    assert run("check", "--exit-zero", path)[0] == 0
+    assert run("check", "--ignore", "OKR020", path) == (0, "no problems in 1 file\n")
+    assert run("check", "--select", "OKR0", path)[0] == 1
+    assert run("check", "--select", "OKR1", path)[0] == 0
+
+
+def test_a_usage_error_exits_two():
+    code, output = run("check", "--no-such-option")
+    assert code == 2
+    assert "No such option" in output
+
+
+def test_version():
+    code, output = run("--version")
+    assert code == 0
+    assert output.startswith("okrdsl, version ")
+
+
+def test_python_dash_m_runs_the_cli_without_a_traceback(tmp_path):
+    path = write(tmp_path, "bad.okrp", "\x00\x01 roles\n")
+    result = subprocess.run([sys.executable, "-m", "okrdsl", "check", path], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "[OKR001]" in result.stdout
+
+
+def test_help_documents_the_exit_codes():
+    code, output = run("check", "--help")
+    assert code == 0
+    assert "0  no problems found" in output and "2  usage error" in output

@@ -1,0 +1,75 @@
+"""Every example in README.md and docs/ is executed (see tests/doc_examples.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+import okrdsl
+from okrdsl.cli import main
+from tests.doc_examples import blocks, commands, pages, prepare
+
+ALL = [block for page in pages() for block in blocks(page)]
+OKRP = [b for b in ALL if b.lang == "okrp" and "file" not in b.options]
+PAGES = [page for page in pages() if any(b.lang == "console" for b in blocks(page))]
+
+
+def test_the_docs_have_examples():
+    assert len(OKRP) >= 5
+    assert PAGES
+
+
+@pytest.mark.parametrize("block", OKRP, ids=lambda b: b.id)
+def test_okrp_example_is_clean(block, tmp_path):
+    prepare(tmp_path)
+    path = tmp_path / "example.okrp"
+    path.write_text(block.body, encoding="utf-8")
+    from okrdsl.check import check
+
+    result = check([str(path)])
+    assert [f"{d.span}: {d.code} {d.message}" for d in result.diagnostics] == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_console_examples_print_what_the_docs_say(page, tmp_path):
+    prepare(tmp_path)
+    runner = CliRunner()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for block in blocks(page):
+            if block.lang == "okrp" and "file" in block.options:
+                (tmp_path / block.options["file"]).write_text(block.body, encoding="utf-8")
+            if block.lang != "console":
+                continue
+            for command in commands(block):
+                assert command.argv[0] == "okrdsl", f"{block.id}: only okrdsl commands run here"
+                result = runner.invoke(main, command.argv[1:], catch_exceptions=False, color=False)
+                assert result.output.rstrip() == command.output, f"{block.id}: $ {' '.join(command.argv)}"
+                if command.exit_code is not None:
+                    assert result.exit_code == command.exit_code, f"{block.id}: exit code"
+    finally:
+        os.chdir(cwd)
+
+
+def test_the_api_example_in_the_package_docstring():
+    import doctest
+
+    assert doctest.testmod(okrdsl).failed == 0
+
+
+PYTHON = [b for b in ALL if b.lang == "python"]
+
+
+@pytest.mark.parametrize("block", PYTHON, ids=lambda b: b.id)
+def test_python_examples_run(block, tmp_path, capsys):
+    prepare(tmp_path)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(block.body, block.id, "exec"), {"__name__": "__doc_example__"})
+    finally:
+        os.chdir(cwd)
+    assert "Error" not in capsys.readouterr().out

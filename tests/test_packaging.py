@@ -1,0 +1,56 @@
+"""The grammar ships inside the wheel, and an installed (non-editable) okrdsl parses specs
+from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True, capture_output=True, text=True,
+    )
+    (found,) = out.glob("okrdsl-*.whl")
+    return found
+
+
+def test_the_wheel_contains_the_grammar(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "okrdsl/grammar/okrp.lark" in names
+    grammar = zipfile.ZipFile(wheel).read("okrdsl/grammar/okrp.lark").decode()
+    assert grammar == (ROOT / "grammar" / "okrp.lark").read_text(encoding="utf-8")
+
+
+def test_an_installed_wheel_checks_specs_from_another_folder(wheel, tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
+        check=True, capture_output=True, text=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = (
+        "import okrdsl, sys; "
+        f"spec, d = okrdsl.load({str(ROOT / 'specs' / 'fy23-q3.okrp')!r}); "
+        "print(okrdsl.__file__); print(len(spec.phases), d)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([str(python), "-c", script], cwd=elsewhere, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    location, summary = result.stdout.splitlines()
+    assert str(env_dir) in location
+    assert summary == "2 ()"
