@@ -62,3 +62,53 @@ def check(paths, strict, exit_zero, select, ignore) -> None:
 
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(part.strip().upper() for part in text.split(",") if part.strip())
+
+
+@main.command(epilog=EXIT_CODES.replace("no problems found", "the schedule was printed"))
+@click.argument("spec", type=click.Path(path_type=str))
+@click.option("--quarter", metavar="Q", help="Schedule for this quarter (FY23-Q3, FY23 Q3 or fy23q3) instead of the spec's.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Mark what is overdue, due this week and due next week.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--fiscal-start", metavar="MONTH", help="The month the fiscal year starts (February, feb or 2).")
+@click.option("--fiscal-naming", type=click.Choice(["end", "start"]),
+              help="Name fiscal years by the calendar year they end in (GitLab) or start in.")
+def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -> None:
+    """Print a spec's agenda: every item with its date, for a fiscal quarter."""
+    import okrdsl
+    from okrdsl.calendar import parse_month
+    from okrdsl.emit.agenda import table, to_json
+    from okrdsl.schedule import schedule_spec
+
+    try:
+        month = parse_month(fiscal_start) if fiscal_start else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--fiscal-start") from None
+    loaded = okrdsl.load(spec)
+    if _print_errors(loaded.diagnostics, spec):
+        sys.exit(1)
+    try:
+        result = schedule_spec(loaded.spec, quarter, month, fiscal_naming)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    day = today.date() if today else None
+    if output_format == "json":
+        click.echo(to_json(result, day))
+    else:
+        click.echo(table(result, day, style=click.style))
+    if _print_errors(result.diagnostics, spec):
+        sys.exit(1)
+
+
+def _print_errors(diagnostics, path) -> bool:
+    """Print diagnostics on stderr; True when any is an error."""
+    from okrdsl.files import read_source
+    from okrdsl.report import format_text
+
+    if not diagnostics:
+        return False
+    source, _ = read_source(path)
+    sources = {source.path: source} if source else {}
+    for diagnostic in diagnostics:
+        click.echo(format_text(diagnostic, sources, style=click.style), err=True)
+    return any(d.severity is Severity.ERROR for d in diagnostics)

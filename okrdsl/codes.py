@@ -98,3 +98,21 @@ CODES: dict[str, Code] = {
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE,
     )
 }
+
+# --- time: raised while resolving times to dates (okrdsl.schedule) ----------------------
+
+UNKNOWN_ANCHOR = Code(
+    "OKR103", "unknown-reference", E, "A reference names no artifact, meeting or step of the spec.",
+    doc="Times such as `session1 + 1w`, `after` lists and `#id` references in text must name an id "
+        "declared in the spec: an artifact, a meeting, or a step given an id with `as`.",
+    bad='phase p "P"\n  meeting session1 "Session 1" at -6w\n  at sesion1 + 1w: PM follows up\n',
+    good='phase p "P"\n  meeting session1 "Session 1" at -6w\n  at session1 + 1w: PM follows up\n',
+)
+TIME_LOOP = Code(
+    "OKR203", "time-loop", E, "Items are timed relative to each other in a loop.",
+    doc="A time relative to another item must lead back, in the end, to the quarter's start, its end "
+        "or a date; a chain that comes back to where it started has no date.",
+    bad='phase p "P"\n  meeting a "A" at b + 1w\n  meeting b "B" at a - 1w\n',
+    good='phase p "P"\n  meeting a "A" at -4w\n  meeting b "B" at a - 1w\n',
+)
+CODES.update({UNKNOWN_ANCHOR.id: UNKNOWN_ANCHOR, TIME_LOOP.id: TIME_LOOP})

@@ -46,7 +46,7 @@ def test_console_examples_print_what_the_docs_say(page, tmp_path):
                 continue
             for command in commands(block):
                 assert command.argv[0] == "okrdsl", f"{block.id}: only okrdsl commands run here"
-                result = runner.invoke(main, command.argv[1:], catch_exceptions=False, color=False)
+                result = runner.invoke(main, command.argv[1:], prog_name="okrdsl", catch_exceptions=False, color=False)
                 assert result.output.rstrip() == command.output, f"{block.id}: $ {' '.join(command.argv)}"
                 if command.exit_code is not None:
                     assert result.exit_code == command.exit_code, f"{block.id}: exit code"

@@ -1,0 +1,93 @@
+"""Fiscal calendars: quarters to dates, dates to quarters, and the date arithmetic of specs.
+
+A fiscal year starts on the first day of `start_month` and is named by the
+calendar year in which it ends (GitLab, Microsoft, the US government) or in
+which it starts. With GitLab's calendar (February, named by the end),
+FY23 runs from 2022-02-01 to 2023-01-31 and FY23-Q3 from 2022-08-01 to
+2022-10-31.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import datetime
+import re
+
+import attrs
+
+MONTHS = tuple(name.lower() for name in _stdlib_calendar.month_name[1:])
+WEEKEND_RULES = ("keep", "next-monday", "previous-friday")
+_QUARTER = re.compile(r"\s*FY\s*(\d{2}|\d{4})\s*[-_ ]?\s*Q([1-4])\s*", re.IGNORECASE)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, kept inside the month (Jan 31 + 1 month is Feb 28 or 29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _stdlib_calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def parse_quarter(text: str) -> tuple[int, int]:
+    """`FY23-Q3`, `FY23 Q3`, `fy23q3` or `FY2023-Q3` as (2023, 3); a ValueError says what is wrong."""
+    match = _QUARTER.fullmatch(text)
+    if not match:
+        raise ValueError(f'"{text}" is not a fiscal quarter: write it like FY23-Q3, FY23 Q3 or fy23q3')
+    digits, number = match.groups()
+    year = int(digits) + (2000 if len(digits) == 2 else 0)
+    return year, int(number)
+
+
+def format_quarter(year: int, number: int) -> str:
+    """The canonical name: FY23-Q3 for years 2000-2099, FY1995-Q3 otherwise (so it parses back)."""
+    return f"FY{year % 100:02d}-Q{number}" if 2000 <= year <= 2099 else f"FY{year}-Q{number}"
+
+
+def parse_month(text: str) -> int:
+    """A month name ("February", "feb") or number ("2") as 1-12; a ValueError otherwise."""
+    word = text.strip().lower()
+    if word.isdigit() and 1 <= int(word) <= 12:
+        return int(word)
+    for number, name in enumerate(MONTHS, start=1):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    raise ValueError(f'"{text}" is not a month: write its name, such as February, or its number, 1 to 12')
+
+
+@attrs.frozen
+class FiscalCalendar:
+    start_month: int = 2
+    named_by: str = "end"
+
+    @classmethod
+    def from_ir(cls, fiscal) -> "FiscalCalendar":
+        return cls(fiscal.start_month, fiscal.named_by)
+
+    def year_start(self, year: int) -> datetime.date:
+        if self.named_by == "start" or self.start_month == 1:
+            return datetime.date(year, self.start_month, 1)
+        return datetime.date(year - 1, self.start_month, 1)
+
+    def quarter_start(self, year: int, number: int) -> datetime.date:
+        return add_months(self.year_start(year), 3 * (number - 1))
+
+    def quarter_end(self, year: int, number: int) -> datetime.date:
+        """The last day of the quarter (inclusive)."""
+        return add_months(self.quarter_start(year, number), 3) - datetime.timedelta(days=1)
+
+    def quarter_of(self, day: datetime.date) -> tuple[int, int]:
+        """The fiscal (year, quarter) that `day` falls in."""
+        months_in = (day.month - self.start_month) % 12
+        start_year = day.year if day.month >= self.start_month else day.year - 1
+        year = start_year if self.named_by == "start" or self.start_month == 1 else start_year + 1
+        return year, months_in // 3 + 1
+
+
+def adjust_for_weekend(day: datetime.date, rule: str) -> datetime.date:
+    """Move a Saturday or Sunday to the next Monday or previous Friday; `keep` leaves it."""
+    weekday = day.weekday()
+    if weekday < 5 or rule == "keep":
+        return day
+    if rule == "next-monday":
+        return day + datetime.timedelta(days=7 - weekday)
+    return day - datetime.timedelta(days=weekday - 4)

@@ -1,0 +1,215 @@
+"""Every time expression resolved to dates, and `okrdsl schedule`."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import okrdsl
+from okrdsl.calendar import FiscalCalendar
+from okrdsl.cli import main
+from okrdsl.schedule import schedule, schedule_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+D = datetime.date
+GITLAB = FiscalCalendar(2, "end")
+
+
+def entries(text, year=2023, quarter=3, calendar=GITLAB):
+    spec, diagnostics = okrdsl.loads(text, "t.okrp")
+    assert diagnostics == ()
+    return schedule(spec, calendar, year, quarter)
+
+
+def dates(result):
+    return {e.key: (e.date, e.due) for e in result.entries}
+
+
+def test_fy22_q4_meetings_fall_on_the_handbook_dates():
+    spec, _ = okrdsl.load(SPECS / "fy22-q4.okrp")
+    result = schedule_spec(spec)
+    meetings = [e.date for e in result.entries if e.kind == "meeting"]
+    assert meetings == [D(2021, 9, 20), D(2021, 9, 22), D(2021, 9, 27)]
+    assert result.diagnostics == ()
+
+
+def test_fy23_q3_runs_from_minus_8_weeks_to_three_weeks_after_the_end():
+    spec, _ = okrdsl.load(SPECS / "fy23-q3.okrp")
+    result = schedule_spec(spec)
+    dated = [e.date for e in result.entries if e.date]
+    assert (result.start, result.end) == (D(2022, 8, 1), D(2022, 10, 31))
+    assert (min(dated), max(dated)) == (D(2022, 6, 6), D(2022, 11, 21))
+    assert dates(result)["collaboration.end+1w"] == (D(2022, 11, 7), None)
+
+
+@pytest.mark.parametrize("name", ["fy22-q4.okrp", "fy23-q1.okrp", "fy23-q2.okrp", "fy23-q3.okrp"])
+def test_every_shipped_spec_schedules_without_problems(name):
+    spec, _ = okrdsl.load(SPECS / name)
+    result = schedule_spec(spec)
+    assert result.diagnostics == ()
+    assert len(result.entries) >= len(list(spec.items()))
+
+
+def test_every_kind_of_time():
+    result = entries(
+        'phase p "P"\n'
+        "  at -8w: PM a\n"
+        "  at -6w+2d: PM b\n"
+        "  at start: PM c\n"
+        "  meeting s1 \"S1\" at -6w\n"
+        "  meeting s2 \"S2\" at s1 + 1w\n"
+        "  within 1w after s1 as w: PM d\n"
+        "  at w + 2d as chained: PM e\n"
+        "  on 2022-09-01: PM f\n"
+        "  at end+1w: PM g\n"
+        "  at end: PM h\n"
+        "  ongoing: PM i\n"
+    )
+    assert dates(result) == {
+        "p.-8w": (D(2022, 6, 6), None),
+        "p.-6w+2d": (D(2022, 6, 22), None),
+        "p.start": (D(2022, 8, 1), None),
+        "s1": (D(2022, 6, 20), None),
+        "s2": (D(2022, 6, 27), None),
+        "w": (D(2022, 6, 20), D(2022, 6, 27)),
+        "chained": (D(2022, 6, 22), None),
+        "p.on-2022-09-01": (D(2022, 9, 1), None),
+        "p.end+1w": (D(2022, 11, 7), None),
+        "p.end": (D(2022, 10, 31), None),
+        "p.ongoing": (None, None),
+    }
+    assert [e.key for e in result.entries][-1] == "p.ongoing"
+
+
+def test_cadences_expand_over_the_quarter_by_default():
+    result = entries('phase p "P"\n  every month: KROwner updates the status of their KRs\n')
+    assert [e.date for e in result.entries] == [D(2022, 8, 1), D(2022, 9, 1), D(2022, 10, 1)]
+    assert [e.key for e in result.entries] == ["p.every-1-month#1", "p.every-1-month#2", "p.every-1-month#3"]
+
+
+def test_cadences_with_a_range():
+    result = entries('phase p "P"\n  every 2 weeks from -2w until start+2w: PM checks in\n')
+    assert [e.date for e in result.entries] == [D(2022, 7, 18), D(2022, 8, 1), D(2022, 8, 15)]
+
+
+@pytest.mark.parametrize(
+    "rule, expected",
+    [("keep", D(2022, 3, 6)), ("next-monday", D(2022, 3, 7)), ("previous-friday", D(2022, 3, 4))],
+)
+def test_weekend_rules_apply_after_the_arithmetic(rule, expected):
+    # FY23-Q2 starts on Sunday 2022-05-01, so -8w is a Sunday too.
+    result = entries(
+        f'process "P" for FY23-Q2\n  weekends {rule}\nphase p "P"\n'
+        "  meeting a \"A\" at -8w\n  at a + 1d: PM b\n  on 2022-03-05: PM c\n",
+        quarter=2,
+    )
+    got = dates(result)
+    assert got["a"] == (expected, None)
+    assert got["p.a+1d"] == (D(2022, 3, 7), None)  # counted from Sunday, not from the moved date
+    assert got["p.on-2022-03-05"] == (D(2022, 3, 5), None)  # a written date is kept
+
+
+def test_a_loop_of_relative_times_is_a_diagnostic_not_a_hang():
+    spec, _ = okrdsl.loads('phase p "P"\n  meeting a "A" at b + 1w\n  meeting b "B" at a - 1w\n', "t.okrp")
+    result = schedule(spec, GITLAB, 2023, 3)
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in result.diagnostics] == [
+        ("OKR203", 3, 20, "these items are timed relative to each other in a loop: a -> b -> a"),
+    ]
+    assert all(e.date is None for e in result.entries)
+
+
+def test_an_unknown_anchor_is_a_diagnostic_with_a_suggestion():
+    spec, _ = okrdsl.loads('phase p "P"\n  meeting session1 "S" at -6w\n  at sesion1 + 1w: PM x\n', "t.okrp")
+    result = schedule(spec, GITLAB, 2023, 3)
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("OKR103", 3, 6)
+    assert diagnostic.message == '"sesion1" is not a meeting or step of this spec'
+    assert diagnostic.hint == "did you mean 'session1'?"
+
+
+def test_the_quarter_and_calendar_can_be_overridden():
+    spec, _ = okrdsl.load(SPECS / "fy23-q3.okrp")
+    assert schedule_spec(spec, "FY24 Q1").start == D(2023, 2, 1)
+    microsoft = schedule_spec(spec, "fy24q1", start_month=7)
+    assert (microsoft.start, microsoft.end) == (D(2023, 7, 1), D(2023, 9, 30))
+    assert schedule_spec(spec, "FY23-Q1", start_month=7, named_by="start").start == D(2023, 7, 1)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), color=False)
+    return result.exit_code, result.output
+
+
+def test_schedule_table_golden():
+    code, output = run("schedule", str(SPECS / "fy23-q3.okrp"), "--today", "2022-07-12")
+    assert code == 0
+    golden = Path(__file__).parent / "golden" / "fy23-q3.schedule.txt"
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_schedule_json_lists_every_item():
+    code, output = run("schedule", str(SPECS / "fy23-q2.okrp"), "--format", "json")
+    assert code == 0
+    data = json.loads(output)
+    assert (data["quarter"], data["start"], data["end"]) == ("FY23-Q2", "2022-05-01", "2022-07-31")
+    assert set(data["items"][0]) == {"id", "kind", "phase", "date", "due", "offset", "actors", "text"}
+    spec, _ = okrdsl.load(SPECS / "fy23-q2.okrp")
+    cadences = [e for e in data["items"] if e["kind"] == "cadence"]
+    assert [e["date"] for e in cadences] == ["2022-05-01", "2022-06-01", "2022-07-01"]
+    assert len(data["items"]) == len(list(spec.items())) - 1 + len(cadences)
+    assert data["items"] == sorted(data["items"], key=lambda e: (e["date"] is None, e["date"] or ""))
+
+
+def test_schedule_json_with_today_marks_status():
+    code, output = run("schedule", str(SPECS / "fy23-q3.okrp"), "--format", "json", "--today", "2022-07-12")
+    statuses = {e["id"]: e["status"] for e in json.loads(output)["items"]}
+    assert statuses["kickoff.-8w"] == "overdue"
+    assert statuses["port"] == "next week"
+    assert statuses["video"] is None
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--quarter", "FY23-Q9"], '"FY23-Q9" is not a fiscal quarter: write it like FY23-Q3, FY23 Q3 or fy23q3'),
+        (["--fiscal-start", "Febuary"], '"Febuary" is not a month'),
+        (["--today", "12/07/2022"], "'12/07/2022' does not match the format '%Y-%m-%d'"),
+    ],
+)
+def test_schedule_usage_errors(args, message):
+    code, output = run("schedule", str(SPECS / "fy23-q3.okrp"), *args)
+    assert code == 2
+    assert message in output
+
+
+def test_schedule_without_a_quarter(tmp_path):
+    path = tmp_path / "p.okrp"
+    path.write_text('phase p "P"\n  at -4w: PM x\n', encoding="utf-8")
+    code, output = run("schedule", str(path))
+    assert code == 2
+    assert "names no quarter" in output
+    assert run("schedule", str(path), "--quarter", "FY23-Q3")[0] == 0
+
+
+def test_schedule_of_a_broken_spec_prints_the_errors(tmp_path):
+    path = tmp_path / "p.okrp"
+    path.write_text('phase p "P"\n  at 4 weeks: PM x\n', encoding="utf-8")
+    code, output = run("schedule", str(path))
+    assert code == 1
+    assert "[OKR001]" in output
+
+
+def test_schedule_of_a_loop_prints_the_table_and_the_error(tmp_path):
+    path = tmp_path / "p.okrp"
+    path.write_text('process "P" for FY23-Q3\nphase p "P"\n  meeting a "A" at b + 1w\n  meeting b "B" at a - 1w\n')
+    code, output = run("schedule", str(path))
+    assert code == 1
+    assert "undated" in output and "[OKR203]" in output
