@@ -69,7 +69,10 @@ def _duration(days: int) -> str:
     return f"{days // 7}w" if days % 7 == 0 else f"{days}d"
 
 
-class _Resolver:
+class Resolver:
+    """Raw (unadjusted) dates of a spec's items in one quarter, memoised; loops and
+    unknown anchors are collected in `diagnostics`."""
+
     def __init__(self, spec: ir.Spec, start: datetime.date, end: datetime.date) -> None:
         self.start, self.end = start, end
         self.by_key: dict[str, ir.Item] = {}
@@ -131,7 +134,7 @@ class _Resolver:
 
 def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Schedule:
     start, end = calendar.quarter_start(year, quarter), calendar.quarter_end(year, quarter)
-    resolver = _Resolver(spec, start, end)
+    resolver = Resolver(spec, start, end)
     rule = spec.process.weekends if spec.process else "keep"
     entries: list[Entry] = []
 
@@ -158,7 +161,7 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
     return Schedule(title, year, quarter, start, end, tuple(entries), tuple(resolver.diagnostics))
 
 
-def _occurrences(item: ir.Cadence, first, resolver: _Resolver, adjust, common) -> list[Entry]:
+def _occurrences(item: ir.Cadence, first, resolver: Resolver, adjust, common) -> list[Entry]:
     last = resolver.moment(item.until) if item.until else resolver.end
     written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
     if first is None or last is None:

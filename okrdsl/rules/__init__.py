@@ -1,55 +1,115 @@
 """Stage 4, rules: checks over a loaded workspace, each with a stable code.
 
-A rule is a function `rule(context) -> Iterable[Diagnostic]` registered with
-`@register(Code(...))`. Its Code carries the documentation (`okrdsl explain`).
-Rules run only on files that parsed without syntax errors, so they may assume
-a complete IR.
+A rule is a generator `rule(context)` yielding `Finding`s, registered with
+`@rule("OKR123", "short-name", Severity.ERROR)`. Its docstring is its
+documentation: a summary line, an explanation, then a `Bad:` and a `Good:`
+example (indented .okrp text). In the bad example, a comment `# OKR123`
+marks the line the finding must be on; tests run both examples, and
+docs/rules.md is generated from them.
+
+Rules run only on files that parsed without errors, so they see a complete IR.
+Codes never change once released.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import importlib
+import inspect
+import textwrap
+from typing import Callable, Iterable, Iterator
 
 import attrs
 
-from okrdsl import codes
+from okrdsl import codes, ir
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.resolve import Workspace
+from okrdsl.source import Span
+from okrdsl.symbols import Scope, scope_of
 
-Rule = Callable[[Workspace], Iterable[Diagnostic]]
+
+@attrs.frozen
+class Finding:
+    """What a rule yields: the code is added by the registry."""
+
+    span: Span
+    message: str
+    hint: str | None = None
+
+
+@attrs.frozen
+class File:
+    path: str
+    spec: ir.Spec
+    scope: Scope
+
+
+@attrs.define
+class Context:
+    workspace: Workspace
+    _cache: dict = attrs.Factory(dict)
+
+    def files(self) -> Iterator[File]:
+        """The files that loaded without errors, each with its scope."""
+        for path, loaded in self.workspace.files.items():
+            if any(d.severity is Severity.ERROR and d.code < "OKR100" for d in loaded.diagnostics):
+                continue
+            if path not in self._cache:
+                self._cache[path] = File(path, loaded.spec, scope_of(self.workspace.visible(path)))
+            yield self._cache[path]
+
+    def memo(self, key, compute):
+        """A per-check cache for work several rules share (such as a file's schedule)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+Rule = Callable[[Context], Iterable[Finding]]
 
 RULES: dict[str, tuple[codes.Code, Rule]] = {}
+_MODULES = ("references", "time", "okrs", "hygiene")
 
 
-def register(code: codes.Code):
+def parse_docstring(doc: str) -> tuple[str, str, str, str]:
+    """(summary, explanation, bad example, good example) of a rule's docstring."""
+    text = inspect.cleandoc(doc)
+    head, _, rest = text.partition("\nBad:\n")
+    bad, _, good = rest.partition("\nGood:\n")
+    summary, _, explanation = head.partition("\n")
+    return (summary.strip(), " ".join(explanation.split()),
+            textwrap.dedent(bad).strip("\n") + "\n", textwrap.dedent(good).strip("\n") + "\n")
+
+
+def rule(code_id: str, name: str, severity: Severity):
     def decorate(function: Rule) -> Rule:
-        if code.id in RULES or code.id in codes.CODES:
-            raise ValueError(f"code {code.id} is registered twice")
-        RULES[code.id] = (code, function)
+        if code_id in RULES or code_id in codes.CODES:
+            raise ValueError(f"code {code_id} is registered twice")
+        summary, explanation, bad, good = parse_docstring(function.__doc__ or "")
+        code = codes.Code(code_id, name, severity, summary, explanation, bad, good)
+        RULES[code_id] = (code, function)
         return function
 
     return decorate
 
 
+def _load_rules() -> None:
+    for module in _MODULES:
+        importlib.import_module(f"okrdsl.rules.{module}")
+
+
 def all_codes() -> dict[str, codes.Code]:
     """Every code okrdsl can report, from the stages and the rules, by id."""
+    _load_rules()
     found = dict(codes.CODES)
     found.update({code_id: code for code_id, (code, _) in RULES.items()})
     return dict(sorted(found.items()))
 
 
 def run_rules(workspace: Workspace) -> list[Diagnostic]:
+    _load_rules()
+    context = Context(workspace)
     found: list[Diagnostic] = []
-    for code, rule in RULES.values():
-        for diagnostic in rule(workspace):
-            if diagnostic.code != code.id:
-                diagnostic = attrs.evolve(diagnostic, code=code.id)
-            found.append(diagnostic)
+    for code, function in RULES.values():
+        for finding in function(context):
+            found.append(Diagnostic(code.id, code.severity, finding.message, finding.span, finding.hint))
     return found
-
-
-def error_free(workspace: Workspace):
-    """The loaded files whose syntax is clean, as (path, spec) pairs."""
-    for path, loaded in workspace.files.items():
-        if not any(d.severity is Severity.ERROR and d.code < "OKR100" for d in loaded.diagnostics):
-            yield path, loaded.spec

@@ -1,0 +1,196 @@
+"""OKR5xx: warnings about things that are legal but probably unintended."""
+
+from __future__ import annotations
+
+import re
+
+from okrdsl import ir
+from okrdsl.diagnostics import Severity
+from okrdsl.rules import Context, Finding, rule
+from okrdsl.symbols import role_references, text_references
+
+WARNING = Severity.WARNING
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+
+
+@rule("OKR501", "unused-role", WARNING)
+def unused_role(context: Context):
+    """A role declared beside the process or OKRs is named nowhere in that file.
+
+    A role that no step, meeting, OKR or mention uses is often a leftover or
+    a typo for a role that is used. Roles of a shared catalogue (a file with
+    roles only, included by the quarters) are not reported: each quarter uses
+    some of them.
+
+    Bad:
+        roles
+          PM "Product Manager"
+          PgM "Program Manager"  # OKR501
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+    """
+    for file in context.files():
+        if not (file.spec.phases or file.spec.okr_sets):
+            continue
+        used = set()
+        for name in role_references(file.spec):
+            declared = file.scope.role(name.value)
+            if declared is not None:
+                used.add(id(declared.node))
+        for role in file.spec.roles:
+            if id(role) not in used:
+                yield Finding(role.id.span, f'role "{role.id.value}" is declared but never named',
+                              "remove it, or name it where it takes part")
+
+
+@rule("OKR502", "unused-artifact", WARNING)
+def unused_artifact(context: Context):
+    """A declared artifact is referred to nowhere.
+
+    Artifacts are declared to be referred to as `#id` in steps and notes; one
+    that nothing mentions is probably missing from a step.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        artifact planning issue "Planning issue"  # OKR502
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+
+    Good:
+        roles
+          PM "Product Manager"
+        artifact planning issue "Planning issue"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs in #planning
+    """
+    for file in context.files():
+        named = {name.value for name in text_references(file.spec)}
+        for artifact in file.spec.artifacts:
+            if artifact.id.value not in named:
+                yield Finding(artifact.id.span, f'artifact "{artifact.id.value}" is declared but never referred to',
+                              f"mention it as #{artifact.id.value} where it is used, or remove it")
+
+
+@rule("OKR503", "empty-phase", WARNING)
+def empty_phase(context: Context):
+    """A phase has no steps, meetings, cadences or rules.
+
+    A phase holds the work of a part of the cycle; an empty one is usually a
+    draft that was never filled in.
+
+    Bad:
+        phase kickoff "Kick-off"  # OKR503
+          note: to be written
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+    """
+    for file in context.files():
+        for phase in file.spec.phases:
+            if not phase.items:
+                yield Finding(phase.id.span, f'phase "{phase.id.value}" has no steps, meetings, cadences or rules')
+
+
+@rule("OKR504", "meeting-without-scheduler", WARNING)
+def meeting_without_scheduler(context: Context):
+    """A meeting says nobody schedules it.
+
+    Meetings that nobody is asked to schedule tend not to happen; say who
+    does with `scheduled by ROLE`.
+
+    Bad:
+        phase kickoff "Kick-off"
+          meeting session1 "Session 1" at -6w  # OKR504
+            goal "Discuss OKR ideas"
+
+    Good:
+        roles
+          ProductOps "Product Operations"
+        phase kickoff "Kick-off"
+          meeting session1 "Session 1" at -6w
+            goal "Discuss OKR ideas"
+            scheduled by ProductOps
+    """
+    for file in context.files():
+        for item in file.spec.items():
+            if isinstance(item, ir.Meeting) and not item.scheduled_by:
+                yield Finding(item.id.span, f'meeting "{item.id.value}" has no `scheduled by`',
+                              "add `scheduled by ROLE` under it")
+
+
+@rule("OKR505", "meeting-without-goal", WARNING)
+def meeting_without_goal(context: Context):
+    """A meeting has no goal.
+
+    A goal tells attendees why they meet: `goal "..."`.
+
+    Bad:
+        roles
+          ProductOps "Product Operations"
+        phase kickoff "Kick-off"
+          meeting session1 "Session 1" at -6w  # OKR505
+            scheduled by ProductOps
+
+    Good:
+        roles
+          ProductOps "Product Operations"
+        phase kickoff "Kick-off"
+          meeting session1 "Session 1" at -6w
+            goal "Discuss OKR ideas"
+            scheduled by ProductOps
+    """
+    for file in context.files():
+        for item in file.spec.items():
+            if isinstance(item, ir.Meeting) and not item.goal:
+                yield Finding(item.id.span, f'meeting "{item.id.value}" has no goal', 'add `goal "..."` under it')
+
+
+def _links(spec: ir.Spec):
+    if spec.process:
+        for _, link in spec.process.links:
+            yield link.url, link.span
+    for artifact in spec.artifacts:
+        if artifact.url:
+            yield artifact.url, artifact.span
+    for item in spec.items():
+        agenda = getattr(item, "agenda", None)
+        if agenda is not None:
+            yield agenda.url, agenda.span
+
+
+@rule("OKR506", "not-a-web-link", WARNING)
+def not_a_web_link(context: Context):
+    """A link is not an http or https URL.
+
+    Links in angle brackets are opened by people and tools; a relative path
+    such as `</handbook/product/>` or a typo such as `<htps://...>` will not
+    open. Write the full address.
+
+    Bad:
+        roles
+          PLT "Product Leadership Team"
+        artifact themes page "Product investment themes" </direction/#themes>  # OKR506
+        phase kickoff "Kick-off"
+          at -8w: PLT drafts OKRs aligned to the #themes
+
+    Good:
+        roles
+          PLT "Product Leadership Team"
+        artifact themes page "Product investment themes" <https://about.gitlab.com/direction/#themes>
+        phase kickoff "Kick-off"
+          at -8w: PLT drafts OKRs aligned to the #themes
+    """
+    for file in context.files():
+        for url, span in _links(file.spec):
+            if not _URL.fullmatch(url):
+                yield Finding(span, f"<{url}> is not a web address", "write it in full, starting with https://")

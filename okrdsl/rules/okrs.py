@@ -1,0 +1,335 @@
+"""OKR3xx: the shape of an OKR set, with the numbers of the spec's policy.
+
+Without a policy block, the handbook's numbers apply: 3 company objectives,
+1 to 3 key results per objective, and at most 6 objectives across the shared
+R&D, product and engineering levels together.
+"""
+
+from __future__ import annotations
+
+from okrdsl import ir
+from okrdsl.diagnostics import Severity
+from okrdsl.rules import Context, Finding, rule
+
+ERROR = Severity.ERROR
+HEALTH = ("on-track", "needs-attention", "at-risk")
+DEFAULT_CAPPED = ("shared", "product", "engineering")
+_RANK = {level: rank for rank, level in enumerate(ir.OBJECTIVE_LEVELS)}
+
+
+def _policy(file) -> ir.Policy:
+    return file.scope.policy or ir.Policy()
+
+
+def _sets(context: Context):
+    for file in context.files():
+        for okr_set in file.spec.okr_sets:
+            yield file, okr_set
+
+
+@rule("OKR301", "company-objectives", ERROR)
+def company_objectives(context: Context):
+    """An OKR set does not have the policy's number of company objectives (3 by default).
+
+    The CEO shares "the 3 Company Objectives for the quarter"; the number can
+    be changed with `company objectives: N` in a policy block.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        okrs for FY23-Q3  # OKR301
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+    """
+    for file, okr_set in _sets(context):
+        wanted = _policy(file).company_objectives
+        wanted = 3 if wanted is None else wanted
+        found = [o for o in okr_set.objectives if o.level == "company"]
+        if len(found) != wanted:
+            yield Finding(_header(okr_set),
+                          f"this OKR set has {len(found)} company objectives; the policy asks for exactly {wanted}",
+                          "set the number with `company objectives: N` in a policy block" if len(found) else None)
+
+
+def _header(okr_set: ir.OkrSet):
+    """The span of the `okrs for ...` line."""
+    span = okr_set.span
+    quarter = okr_set.quarter.span if okr_set.quarter else None
+    if quarter is None:
+        return span
+    return type(span)(span.path, span.line, span.column, quarter.end_line, quarter.end_column, span.start, quarter.end)
+
+
+@rule("OKR302", "key-result-count", ERROR)
+def key_result_count(context: Context):
+    """An objective has fewer or more key results than the policy allows (1 to 3 by default).
+
+    "One to three Key Results for each objective"; change the range with
+    `key results per objective: MIN..MAX` in a policy block.
+
+    Bad:
+        roles
+          VPP "VP of Product"
+        policy
+          company objectives: 0
+        okrs for FY23-Q3
+          objective R1 shared "Make our top categories lovable" owner VPP  # OKR302
+
+    Good:
+        roles
+          VPP "VP of Product"
+        policy
+          company objectives: 0
+        okrs for FY23-Q3
+          objective R1 shared "Make our top categories lovable" owner VPP
+            kr R1.1 "Three categories reach complete maturity" owner VPP
+    """
+    for file, okr_set in _sets(context):
+        policy = _policy(file)
+        low = 1 if policy.min_key_results is None else policy.min_key_results
+        high = 3 if policy.max_key_results is None else policy.max_key_results
+        for objective in okr_set.objectives:
+            count = len(objective.key_results)
+            if not low <= count <= high:
+                needs = f"{low} to {high}" if low != high else f"exactly {low}"
+                yield Finding(objective.id.span, f'objective "{objective.id.value}" has {count} key results; '
+                              f"it needs {needs}")
+
+
+@rule("OKR303", "too-many-objectives", ERROR)
+def too_many_objectives(context: Context):
+    """More objectives than the policy allows across the capped levels (6 across shared, product and engineering).
+
+    "The total number of Shared R&D, Product team specific, and Engineering
+    team specific objectives do not exceed a total of six." Change it with
+    `objectives across shared, product, engineering: at most N`.
+
+    Bad:
+        roles
+          VPP "VP of Product"
+        policy
+          company objectives: 0
+          objectives across shared, product: at most 1
+        okrs for FY23-Q3
+          objective R1 shared "Make our top categories lovable" owner VPP
+            kr R1.1 "Three categories reach complete maturity" owner VPP
+          objective P1 product "Grow usage" owner VPP  # OKR303
+            kr P1.1 "Raise monthly active users by 5%" owner VPP
+
+    Good:
+        roles
+          VPP "VP of Product"
+        policy
+          company objectives: 0
+          objectives across shared, product: at most 2
+        okrs for FY23-Q3
+          objective R1 shared "Make our top categories lovable" owner VPP
+            kr R1.1 "Three categories reach complete maturity" owner VPP
+          objective P1 product "Grow usage" owner VPP
+            kr P1.1 "Raise monthly active users by 5%" owner VPP
+    """
+    for file, okr_set in _sets(context):
+        policy = _policy(file)
+        levels = tuple(n.value for n in policy.capped_levels) or DEFAULT_CAPPED
+        limit = 6 if policy.max_capped_objectives is None else policy.max_capped_objectives
+        capped = [o for o in okr_set.objectives if o.level in levels]
+        if len(capped) > limit:
+            first_over = capped[limit]
+            yield Finding(first_over.id.span, f"this OKR set has {len(capped)} objectives across "
+                          f"{', '.join(levels)}; at most {limit} are allowed",
+                          "merge or drop objectives, or raise the limit in the policy block")
+
+
+@rule("OKR304", "bad-alignment", ERROR)
+def bad_alignment(context: Context):
+    """An objective aligns to one at its own level or below.
+
+    Objectives cascade down: company, then shared R&D, then product and
+    engineering. An objective aligns to one of a higher level; company
+    objectives align to nothing.
+
+    Bad:
+        roles
+          VPP "VP of Product"
+        policy
+          company objectives: 0
+        okrs for FY23-Q3
+          objective P1 product "Grow usage" owner VPP
+            kr P1.1 "Raise monthly active users by 5%" owner VPP
+          objective P2 product "Retain users" owner VPP aligns to P1  # OKR304
+            kr P2.1 "Cut churn by 2 points" owner VPP
+
+    Good:
+        roles
+          VPP "VP of Product"
+        policy
+          company objectives: 0
+        okrs for FY23-Q3
+          objective R1 shared "Grow usage together" owner VPP
+            kr R1.1 "Raise monthly active users by 5%" owner VPP
+          objective P2 product "Retain users" owner VPP aligns to R1
+            kr P2.1 "Cut churn by 2 points" owner VPP
+    """
+    for file in context.files():
+        for okr_set in file.spec.okr_sets:
+            by_id = {o.id.value: o for o in okr_set.objectives}
+            for objective in okr_set.objectives:
+                parent = by_id.get(objective.aligns.value) if objective.aligns else None
+                if parent is None or objective.level not in _RANK or parent.level not in _RANK:
+                    continue
+                if _RANK[parent.level] >= _RANK[objective.level] and parent is not objective:
+                    yield Finding(objective.aligns.span, f'{objective.level} objective "{objective.id.value}" aligns to '
+                                  f'{parent.level} objective "{parent.id.value}": it must align to a higher level',
+                                  "align it to a company objective, or a shared R&D one")
+
+
+@rule("OKR305", "alignment-loop", ERROR)
+def alignment_loop(context: Context):
+    """Objectives align to each other in a loop (or one aligns to itself).
+
+    Alignment is a tree that cascades from the company objectives; a loop has
+    no top, so none of its objectives supports a company objective.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO aligns to C1  # OKR305
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+    """
+    for file in context.files():
+        for okr_set in file.spec.okr_sets:
+            by_id = {o.id.value: o for o in okr_set.objectives}
+            for objective in okr_set.objectives:
+                chain, current = [objective.id.value], objective
+                while current.aligns is not None and current.aligns.value in by_id:
+                    current = by_id[current.aligns.value]
+                    if current is objective:
+                        yield Finding(objective.aligns.span, "these objectives align to each other in a loop: "
+                                      + " -> ".join(chain + [objective.id.value]))
+                        break
+                    if current.id.value in chain:
+                        break
+                    chain.append(current.id.value)
+
+
+@rule("OKR306", "missing-owner", ERROR)
+def missing_owner(context: Context):
+    """An objective or key result has no owner.
+
+    Every objective and key result needs someone accountable: `owner ROLE`.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%"  # OKR306
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+    """
+    for file, okr_set in _sets(context):
+        for objective in okr_set.objectives:
+            if not objective.owners:
+                yield Finding(objective.id.span, f'objective "{objective.id.value}" has no owner',
+                              "add owner ROLE to its line")
+            for key_result in objective.key_results:
+                if not key_result.owners:
+                    yield Finding(key_result.id.span, f'key result "{key_result.id.value}" has no owner',
+                                  "add owner ROLE to its line")
+
+
+@rule("OKR307", "progress-out-of-range", ERROR)
+def progress_out_of_range(context: Context):
+    """A key result's progress is above 100%.
+
+    Progress is scored from 0% to 100%.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO progress 140%  # OKR307
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO progress 100%
+    """
+    for file, okr_set in _sets(context):
+        for objective in okr_set.objectives:
+            for key_result in objective.key_results:
+                if key_result.progress is not None and not 0 <= key_result.progress <= 100:
+                    yield Finding(key_result.id.span, f'key result "{key_result.id.value}" is {key_result.progress:g}% '
+                                  "done; progress runs from 0% to 100%")
+
+
+@rule("OKR308", "unknown-health", ERROR)
+def unknown_health(context: Context):
+    """A key result's health is not on-track, needs-attention or at-risk.
+
+    Health is separate from progress: how confident the owner is that the key
+    result will be met, as GitLab's work items record it.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO health ontrack  # OKR308
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO health on-track
+    """
+    from okrdsl.build import did_you_mean
+
+    for file, okr_set in _sets(context):
+        for objective in okr_set.objectives:
+            for key_result in objective.key_results:
+                if key_result.health is not None and key_result.health not in HEALTH:
+                    yield Finding(key_result.id.span, f'"{key_result.health}" is not a health status',
+                                  did_you_mean(key_result.health, HEALTH) or "use on-track, needs-attention or at-risk")

@@ -1,0 +1,203 @@
+"""OKR1xx: every name refers to something declared, and nothing is declared twice."""
+
+from __future__ import annotations
+
+from okrdsl import ir
+from okrdsl.build import did_you_mean
+from okrdsl.diagnostics import Severity
+from okrdsl.rules import Context, Finding, rule
+from okrdsl.symbols import role_references, text_references, timing_references
+
+ERROR = Severity.ERROR
+
+
+@rule("OKR102", "unknown-role", ERROR)
+def unknown_role(context: Context):
+    """A role is named that no roles block declares.
+
+    Wherever a role is named (the actors of a step, an @mention, an owner,
+    `scheduled by`, attendees, `approval from`, `led by`), it must be the id of
+    a declared role or one of its aliases (PMs for PM). Roles usually come
+    from a shared catalogue that the spec includes.
+
+    Bad:
+        roles
+          PM "Product Manager" aka PMs
+        phase kickoff "Kick-off"
+          at -4w: PMM drafts the OKRs  # OKR102
+
+    Good:
+        roles
+          PM "Product Manager" aka PMs
+        phase kickoff "Kick-off"
+          at -4w: PMs draft the OKRs
+    """
+    for file in context.files():
+        for name in role_references(file.spec):
+            if file.scope.role(name.value) is None:
+                yield Finding(name.span, f'"{name.value}" is not a declared role',
+                              did_you_mean(name.value, file.scope.role_names)
+                              or "declare it in a roles block, or include the role catalogue")
+
+
+@rule("OKR103", "unknown-reference", ERROR)
+def unknown_reference(context: Context):
+    """A reference names no artifact, meeting or step of the spec.
+
+    `#id` in text may name an artifact, a meeting or a step given an id with
+    `as`. An `after` list and a relative time such as `session1 + 1w` must
+    name a meeting or a step: they need a date.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        artifact planning issue "Planning issue"
+        phase kickoff "Kick-off"
+          at -6w as session1: PM holds the first session
+          at sesion1 + 1w: PM follows up in #planning  # OKR103
+
+    Good:
+        roles
+          PM "Product Manager"
+        artifact planning issue "Planning issue"
+        phase kickoff "Kick-off"
+          at -6w as session1: PM holds the first session
+          at session1 + 1w: PM follows up in #planning
+    """
+    for file in context.files():
+        referable = file.scope.referable()
+        for name in text_references(file.spec):
+            if name.value not in referable:
+                yield Finding(name.span, f'"#{name.value}" is not a declared artifact, meeting or step',
+                              did_you_mean(name.value, referable) or "declare it with `artifact`, or give the step an id with `as`")
+        for name in timing_references(file.spec):
+            if name.value in file.scope.items:
+                continue
+            if name.value in file.scope.artifacts:
+                yield Finding(name.span, f'"{name.value}" is an artifact, which has no date: name a meeting or step here')
+            else:
+                yield Finding(name.span, f'"{name.value}" is not a meeting or step of this spec',
+                              did_you_mean(name.value, file.scope.items)
+                              or "give the step an id with `as`, such as `at -4w as review:`")
+
+
+@rule("OKR104", "unknown-objective", ERROR)
+def unknown_objective(context: Context):
+    """An objective aligns to an objective that does not exist.
+
+    `aligns to` names the parent objective by its id, in the same OKR set.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+          VPP "VP of Product"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+          objective R1 shared "Make our top categories lovable" owner VPP aligns to C9  # OKR104
+            kr R1.1 "Three categories reach complete maturity" owner VPP
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+          VPP "VP of Product"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+          objective R1 shared "Make our top categories lovable" owner VPP aligns to C1
+            kr R1.1 "Three categories reach complete maturity" owner VPP
+    """
+    for file in context.files():
+        for okr_set in file.spec.okr_sets:
+            for objective in okr_set.objectives:
+                parent = objective.aligns
+                if parent is not None and parent.value not in file.scope.objectives:
+                    yield Finding(parent.span, f'objective "{objective.id.value}" aligns to "{parent.value}", which is not an objective',
+                                  did_you_mean(parent.value, file.scope.objectives))
+
+
+def _declarations(spec: ir.Spec):
+    """(kind, name) of everything a file declares, in order, by the table ids live in."""
+    for role in spec.roles:
+        yield "roles", "role", role.id
+    for artifact in spec.artifacts:
+        yield "items", "artifact", artifact.id
+    for phase in spec.phases:
+        yield "phases", "phase", phase.id
+        for item in phase.items:
+            if getattr(item, "id", None) is not None:
+                yield "items", type(item).__name__.lower(), item.id
+    for okr_set in spec.okr_sets:
+        for objective in okr_set.objectives:
+            yield "okrs", "objective", objective.id
+            for key_result in objective.key_results:
+                yield "okrs", "key result", key_result.id
+
+
+@rule("OKR105", "duplicate-id", ERROR)
+def duplicate_id(context: Context):
+    """Two things are declared with the same id.
+
+    Ids must be unique: roles across a file and everything it includes;
+    artifacts, meetings and steps within a file (they share one namespace,
+    since `#id` can name any of them); phases; objectives and key results.
+    The message names where the id was first declared.
+
+    Bad:
+        roles
+          PM "Product Manager"
+          PM "Program Manager"  # OKR105
+
+    Good:
+        roles
+          PM "Product Manager"
+          PgM "Program Manager"
+    """
+    for file in context.files():
+        seen: dict[tuple[str, str], tuple[str, ir.Name]] = {}
+        for spec in context.workspace.visible(file.path):
+            for table, kind, name in _declarations(spec):
+                if table != "roles" and spec is not file.spec:
+                    continue
+                first = seen.setdefault((table, name.value), (kind, name))
+                if first[1] is not name:
+                    yield Finding(name.span, f'{kind} "{name.value}" is declared twice: '
+                                  f"the {first[0]} at {first[1].span} has the same id",
+                                  "give one of them another id")
+
+
+@rule("OKR106", "alias-collision", ERROR)
+def alias_collision(context: Context):
+    """A role's alias is already the id or an alias of another role.
+
+    An alias lets a spec say PMs for PM; if two roles share a name, okrdsl
+    cannot tell which one is meant.
+
+    Bad:
+        roles
+          PM "Product Manager" aka PMs
+          PgM "Program Manager" aka PMs  # OKR106
+
+    Good:
+        roles
+          PM "Product Manager" aka PMs
+          PgM "Program Manager" aka PgMs
+    """
+    for file in context.files():
+        owners: dict[str, ir.Role] = {}
+        for spec in context.workspace.visible(file.path):
+            for role in spec.roles:
+                owners.setdefault(role.id.value, role)
+        claimed: dict[str, ir.Role] = {}
+        for spec in context.workspace.visible(file.path):
+            for role in spec.roles:
+                for alias in role.aliases:
+                    other = owners.get(alias.value) or claimed.get(alias.value)
+                    if other is not None and other is not role:
+                        yield Finding(alias.span, f'alias "{alias.value}" of role "{role.id.value}" is already a name of '
+                                      f'role "{other.id.value}" ({other.id.span})', "choose another alias")
+                    claimed.setdefault(alias.value, role)

@@ -1,0 +1,283 @@
+"""OKR2xx: times resolve to dates, in order, and agree with each other."""
+
+from __future__ import annotations
+
+import datetime
+
+from okrdsl import codes, ir
+from okrdsl.calendar import FiscalCalendar, format_quarter
+from okrdsl.diagnostics import Severity
+from okrdsl.rules import Context, File, Finding, rule
+from okrdsl.schedule import Resolver
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def _resolver(context: Context, file: File) -> Resolver:
+    """The file's dates in its own quarter (or an arbitrary one when it names none)."""
+
+    def compute():
+        process = file.spec.process
+        calendar = FiscalCalendar.from_ir(process.fiscal_year) if process else FiscalCalendar()
+        year, number = (process.quarter.year, process.quarter.number) if process and process.quarter else (2000, 1)
+        resolver = Resolver(file.spec, calendar.quarter_start(year, number), calendar.quarter_end(year, number))
+        for item in file.spec.items():
+            resolver.date_of(item)
+        return resolver
+
+    return context.memo(("resolver", file.path), compute)
+
+
+def _dated(context: Context):
+    """Files with a quarter, with their resolver."""
+    for file in context.files():
+        if file.spec.process and file.spec.process.quarter:
+            yield file, _resolver(context, file)
+
+
+def _describe(item: ir.Item) -> str:
+    kind = type(item).__name__.lower()
+    return f'{kind} "{item.key}"'
+
+
+def _when_span(item: ir.Item):
+    when = getattr(item, "when", None)
+    return when.span if when is not None and when.span is not None else item.span
+
+
+@rule("OKR201", "out-of-order", ERROR)
+def out_of_order(context: Context):
+    """Inside a phase, an item is dated earlier than the one before it.
+
+    A phase reads as a timeline: each dated step, meeting or cadence should
+    fall on or after the one above it. An item out of order is usually a typo
+    in its time (-3w for -5w) or an item in the wrong place.
+
+    Bad:
+        process "Workflow" for FY23-Q3
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+          at -5w: PM reviews last quarter's scores  # OKR201
+
+    Good:
+        process "Workflow" for FY23-Q3
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -5w: PM reviews last quarter's scores
+          at -4w: PM drafts the OKRs
+    """
+    for file, resolver in _dated(context):
+        for phase in file.spec.phases:
+            previous = None
+            for item in phase.items:
+                day = resolver.dates.get(item.key)
+                if day is None or isinstance(item, ir.Permission):
+                    continue
+                if previous is not None and day < previous[1]:
+                    yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, before "
+                                  f"{_describe(previous[0])} above it ({previous[1]})",
+                                  "move it above, or check its time")
+                previous = (item, day)
+
+
+@rule("OKR202", "after-too-early", ERROR)
+def after_too_early(context: Context):
+    """An item comes `after` another, but is dated before it.
+
+    `after review` says the item depends on `review`: its date must be on or
+    after review's date.
+
+    Bad:
+        process "Workflow" for FY23-Q3
+        roles
+          CEO "Chief Executive Officer"
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -3w as review: CEO reviews the OKRs
+          at -4w after review: PM publishes the OKRs  # OKR202
+
+    Good:
+        process "Workflow" for FY23-Q3
+        roles
+          CEO "Chief Executive Officer"
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -3w as review: CEO reviews the OKRs
+          at -2w after review: PM publishes the OKRs
+    """
+    for file, resolver in _dated(context):
+        for item in file.spec.items():
+            day = resolver.dates.get(item.key)
+            if isinstance(getattr(item, "when", None), ir.Within):
+                continue  # a window may start before its dependency; OKR204 checks its due date
+            for name in getattr(item, "after", ()):
+                before = file.scope.items.get(name.value)
+                before_day = resolver.dates.get(before.node.key) if before else None
+                if day is not None and before_day is not None and before_day > day:
+                    yield Finding(name.span, f'{_describe(item)} comes after "{name.value}", but falls on {day}, '
+                                  f"before {name.value} ({before_day})", "give it a later time, or drop the dependency")
+
+
+@rule("OKR203", "time-loop", ERROR)
+def time_loop(context: Context):
+    """Items are timed relative to each other in a loop.
+
+    A time relative to another item must lead back, in the end, to the
+    quarter's start, its end or a date; a chain that comes back to where it
+    started has no date.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at b + 1w as a: PM holds session A
+          at a - 1w as b: PM holds session B  # OKR203
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -5w as b: PM holds session B
+          at b + 1w as a: PM holds session A
+    """
+    for file in context.files():
+        for diagnostic in _resolver(context, file).diagnostics:
+            if diagnostic.code == codes.TIME_LOOP.id:
+                yield Finding(diagnostic.span, diagnostic.message, diagnostic.hint)
+
+
+@rule("OKR204", "impossible-window", ERROR)
+def impossible_window(context: Context):
+    """A window cannot be met: it has no length, or what it comes after is due later.
+
+    `within 1w after session1` runs from session1's date to a week later. A
+    window of no days, or one whose `after` dependency falls after the
+    window's due date, leaves no time to do the work.
+
+    Bad:
+        process "Workflow" for FY23-Q3
+        roles
+          CTO "Chief Technology Officer"
+          VPP "VP of Product"
+        phase kickoff "Kick-off"
+          at -6w as session1: CTO and VPP hold the first session
+          at -6w as prep: CTO prepares the alignment
+          within 1d after session1 after prep: CTO and VPP align on the top ideas
+          within 1w after session1 after late: CTO and VPP agree the final list  # OKR204
+          at -4w as late: VPP sends the draft
+
+    Good:
+        process "Workflow" for FY23-Q3
+        roles
+          CTO "Chief Technology Officer"
+          VPP "VP of Product"
+        phase kickoff "Kick-off"
+          at -6w as session1: CTO and VPP hold the first session
+          at -6w as prep: CTO prepares the alignment
+          within 1d after session1 after prep: CTO and VPP align on the top ideas
+          within 3w after session1 after late: CTO and VPP agree the final list
+          at -4w as late: VPP sends the draft
+    """
+    for file, resolver in _dated(context):
+        for item in file.spec.items():
+            when = getattr(item, "when", None)
+            if not isinstance(when, ir.Within):
+                continue
+            if when.days <= 0:
+                yield Finding(when.span, "this window has no length: give it at least one day, such as within 1d")
+                continue
+            start = resolver.dates.get(item.key)
+            if start is None:
+                continue
+            due = start + datetime.timedelta(days=when.days)
+            for name in getattr(item, "after", ()):
+                before = file.scope.items.get(name.value)
+                before_day = resolver.dates.get(before.node.key) if before else None
+                if before_day is not None and before_day > due:
+                    yield Finding(name.span, f'this window is due {due}, but "{name.value}", which it comes after, '
+                                  f"falls on {before_day}", "widen the window, or move the dependency earlier")
+
+
+@rule("OKR205", "date-mismatch", ERROR)
+def date_mismatch(context: Context):
+    """A date written beside a relative time does not agree with it.
+
+    `at -6w on 2021-09-20` says the same day twice: 6 weeks before the
+    quarter starts, and 2021-09-20. For the spec's quarter and fiscal
+    calendar, the two must be the same day.
+
+    Bad:
+        process "FY22 Q4 Product OKR Process" for FY22-Q4
+        roles
+          EBA "Executive Business Administrator"
+        phase kickoff "Kick-off"
+          meeting m1 "Shared R&D Objectives for OKRs" at -6w on 2021-09-21  # OKR205
+            goal "Propose cross-functional OKR ideas"
+            scheduled by EBA
+
+    Good:
+        process "FY22 Q4 Product OKR Process" for FY22-Q4
+        roles
+          EBA "Executive Business Administrator"
+        phase kickoff "Kick-off"
+          meeting m1 "Shared R&D Objectives for OKRs" at -6w on 2021-09-20
+            goal "Propose cross-functional OKR ideas"
+            scheduled by EBA
+    """
+    for file, resolver in _dated(context):
+        quarter = file.spec.process.quarter
+        for item in file.spec.items():
+            when = getattr(item, "when", None)
+            if not isinstance(when, ir.At) or when.date is None:
+                continue
+            computed = resolver.moment(when.moment)
+            if computed is not None and computed != when.date:
+                yield Finding(when.span, f"{when.moment.text} falls on {computed} in "
+                              f"{format_quarter(quarter.year, quarter.number)}, not on {when.date}",
+                              f"write on {computed}, or correct the relative time")
+
+
+def _anchored_to_end(item: ir.Item, items: dict, depth: int = 0) -> bool:
+    when = getattr(item, "when", None)
+    moment = when.moment if isinstance(when, ir.At) else when.after if isinstance(when, ir.Within) else None
+    if moment is None or depth > 50:
+        return False
+    if moment.anchor == "item" and moment.item.value in items:
+        return _anchored_to_end(items[moment.item.value].node, items, depth + 1)
+    return moment.anchor == "end"
+
+
+@rule("OKR206", "after-quarter-end", WARNING)
+def after_quarter_end(context: Context):
+    """A step falls after the quarter's end but is not timed from the end.
+
+    Work after the quarter (scoring, retrospectives) reads best as `end+1w`.
+    A step timed from the start that lands after the end is often a slip:
+    `+14w` where `-14w` was meant.
+
+    Bad:
+        process "Workflow" for FY23-Q3
+        roles
+          PM "Product Manager"
+        phase scoring "Scoring"
+          at +14w: PM closes their KRs  # OKR206
+
+    Good:
+        process "Workflow" for FY23-Q3
+        roles
+          PM "Product Manager"
+        phase scoring "Scoring"
+          at end+1w: PM closes their KRs
+    """
+    for file, resolver in _dated(context):
+        for item in file.spec.items():
+            day = resolver.dates.get(item.key)
+            if day is None or day <= resolver.end or isinstance(item, ir.Cadence):
+                continue
+            if not _anchored_to_end(item, file.scope.items):
+                yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
+                              f"({resolver.end}), but is not timed from the end",
+                              "time it from the end, such as end+1w")

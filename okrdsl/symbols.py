@@ -1,0 +1,140 @@
+"""The symbol table: what each file can see (its own declarations and its includes'),
+and every place a spec refers to something."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import attrs
+
+from okrdsl import ir
+
+
+@attrs.frozen
+class Declared:
+    """A declaration: what kind of thing, its name as written, and the node."""
+
+    kind: str
+    name: ir.Name
+    node: object = attrs.field(eq=False, repr=False)
+
+
+@attrs.define
+class Scope:
+    """Names visible from one file. Each table keeps the first declaration of a name."""
+
+    roles: dict[str, Declared] = attrs.Factory(dict)
+    role_names: dict[str, Declared] = attrs.Factory(dict)
+    artifacts: dict[str, Declared] = attrs.Factory(dict)
+    items: dict[str, Declared] = attrs.Factory(dict)
+    objectives: dict[str, Declared] = attrs.Factory(dict)
+    policy: ir.Policy | None = None
+
+    def role(self, name: str) -> Declared | None:
+        return self.role_names.get(name)
+
+    def referable(self) -> dict[str, Declared]:
+        """What `#id`, `after` and relative times may name: artifacts and items with ids."""
+        return {**self.items, **self.artifacts}
+
+
+def scope_of(specs: list[ir.Spec]) -> Scope:
+    """The scope of the first spec in `specs`, which are it and what it includes."""
+    scope = Scope()
+    for spec in specs:
+        for role in spec.roles:
+            declared = Declared("role", role.id, role)
+            scope.roles.setdefault(role.id.value, declared)
+            scope.role_names.setdefault(role.id.value, declared)
+        for artifact in spec.artifacts:
+            scope.artifacts.setdefault(artifact.id.value, Declared("artifact", artifact.id, artifact))
+        if scope.policy is None:
+            scope.policy = spec.policy
+    for spec in specs:
+        for role in spec.roles:
+            for alias in role.aliases:
+                scope.role_names.setdefault(alias.value, scope.roles[role.id.value])
+    own = specs[0] if specs else None
+    for item in own.items() if own else ():
+        name = item_name(item)
+        if name is not None:
+            scope.items.setdefault(name.value, Declared(type(item).__name__.lower(), name, item))
+    for okr_set in own.okr_sets if own else ():
+        for objective in okr_set.objectives:
+            scope.objectives.setdefault(objective.id.value, Declared("objective", objective.id, objective))
+    return scope
+
+
+def item_name(item: ir.Item) -> ir.Name | None:
+    """The id an item was given (`as x`, or a meeting's id); derived keys cannot be named."""
+    return getattr(item, "id", None)
+
+
+def texts(spec: ir.Spec) -> Iterator[ir.Text]:
+    """Every piece of free text in a spec, where inline references live."""
+    if spec.process:
+        yield from spec.process.intro
+        yield from spec.process.notes
+    for phase in spec.phases:
+        yield from phase.intro
+        yield from phase.notes
+        for item in phase.items:
+            for work in _works(item):
+                yield work.text
+                yield from work.notes
+            yield from getattr(item, "notes", ())
+
+
+def _works(item) -> Iterator:
+    """The item and its tasks, recursively: everything with actors and text."""
+    if hasattr(item, "actors"):
+        yield item
+    fallback = getattr(item, "fallback", None)
+    if fallback is not None:
+        yield from _works(fallback)
+    for task in getattr(item, "tasks", ()):
+        yield from _works(task)
+
+
+def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
+    """Every place a spec names a role: actors, @mentions, owners, schedulers, attendees, approvers."""
+    for item in spec.items():
+        for work in _works(item):
+            yield from work.actors
+            yield from getattr(work, "led_by", ())
+        yield from getattr(item, "scheduled_by", ())
+        yield from getattr(item, "attendees", ())
+        yield from getattr(item, "approvers", ())
+    for text in texts(spec):
+        yield from (ref.name for ref in text.refs if ref.kind == "role")
+    for okr_set in spec.okr_sets:
+        for objective in okr_set.objectives:
+            yield from objective.owners
+            for key_result in objective.key_results:
+                yield from key_result.owners
+
+
+def moments(item: ir.Item) -> Iterator[ir.Moment]:
+    when = getattr(item, "when", None)
+    if isinstance(when, ir.At):
+        yield when.moment
+    elif isinstance(when, ir.Within):
+        yield when.after
+    for moment in (getattr(item, "start", None), getattr(item, "until", None)):
+        if moment is not None:
+            yield moment
+
+
+def text_references(spec: ir.Spec) -> Iterator[ir.Name]:
+    """Every `#id` in free text: it may name an artifact, a meeting or a step."""
+    for text in texts(spec):
+        yield from (ref.name for ref in text.refs if ref.kind == "item")
+
+
+def timing_references(spec: ir.Spec) -> Iterator[ir.Name]:
+    """Every item named by an `after` list or a relative time: it must be a meeting or step."""
+    for item in spec.items():
+        yield from getattr(item, "after", ())
+        for moment in moments(item):
+            if moment.item is not None:
+                yield moment.item
