@@ -113,10 +113,10 @@ class _Builder:
             refs.append(ir.Ref(kind, ir.Name(value, self.source.span(start, start + len(value)))))
         return ir.Text(token.value, tuple(refs), self.span(token))
 
-    def link(self, tree: Tree) -> ir.Link:
+    def link(self, tree: Tree, title: bool = True) -> ir.Link:
         token = _token(tree, "LINK")
-        title = _token(tree, "STRING")
-        return ir.Link(token.value[1:-1], _unquote(title) if title else None, self.span(tree))
+        written = _token(tree, "STRING") if title else None
+        return ir.Link(token.value[1:-1], _unquote(written) if written else None, self.span(token))
 
     def notes(self, tree: Tree, kind: str = "note") -> tuple[ir.Text, ...]:
         return tuple(self.text(_token(t, "TEXT")) for t in _trees(tree, kind))
@@ -205,9 +205,8 @@ class _Builder:
             self.report(codes.UNKNOWN_KIND, kind, f'"{kind.value}" is not a kind of artifact',
                         hint=did_you_mean(kind.value, ir.ARTIFACT_KINDS)
                         or "use one of: " + ", ".join(ir.ARTIFACT_KINDS))
-        link = _token(tree, "LINK")
-        return ir.Artifact(self.name(ident), kind.value, _unquote(_token(tree, "STRING")),
-                           link.value[1:-1] if link else None, self.span(tree))
+        link = self.link(tree, title=False) if _token(tree, "LINK") else None
+        return ir.Artifact(self.name(ident), kind.value, _unquote(_token(tree, "STRING")), link, self.span(tree))
 
     # --- phases ---
 

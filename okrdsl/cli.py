@@ -43,21 +43,46 @@ def main() -> None:
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "gitlab", "sarif"]),
+              default="text", show_default=True,
+              help="text for people; json, github (workflow commands), gitlab (Code Quality) or sarif for tools.")
+@click.option("--select", "select", metavar="CODES", default="", help="Report only these codes or prefixes, comma-separated (OKR1,OKR201).")
+@click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes or prefixes.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
-@click.option("--select", "select", metavar="CODES", default="", help="Report only these codes or prefixes (OKR0,OKR101).")
-@click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes or prefixes.")
-def check(paths, strict, exit_zero, select, ignore) -> None:
+def check(paths, output_format, select, ignore, strict, exit_zero) -> None:
     """Check .okrp files and folders (default: the current folder)."""
     from okrdsl.check import check as run_check
-    from okrdsl.report import format_text, summary
+    from okrdsl.report import FORMATS
 
     result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore))
-    for diagnostic in result.diagnostics:
-        click.echo(format_text(diagnostic, result.workspace.sources, style=click.style))
-    click.echo(summary(result.diagnostics, result.file_count))
+    output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
+    if output:
+        click.echo(output)
     failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
     sys.exit(1 if failing and not exit_zero else 0)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def rules(output_format) -> None:
+    """List every code okrdsl reports: id, severity, name and what it means."""
+    from okrdsl.rules.catalogue import listing, markdown
+
+    click.echo(markdown() if output_format == "markdown" else listing(), nl=output_format == "text")
+
+
+@main.command()
+@click.argument("code")
+def explain(code) -> None:
+    """Explain one code (OKR102) or rule name (unknown-role), with a bad and a good example."""
+    from okrdsl.rules.catalogue import explain as explain_code, find
+
+    try:
+        found = find(code)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(explain_code(found))
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -103,7 +128,7 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
 def _print_errors(diagnostics, path) -> bool:
     """Print diagnostics on stderr; True when any is an error."""
     from okrdsl.files import read_source
-    from okrdsl.report import format_text
+    from okrdsl.report.text import format_text
 
     if not diagnostics:
         return False

@@ -24,6 +24,8 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
     if os.path.isdir(path):
         return None, [_problem(where, codes.IS_DIRECTORY, f"{path} is a folder, not a .okrp file",
                                hint="name a file, such as specs/roles.okrp", span=span)]
+    if not os.path.isfile(path):
+        return None, [_problem(where, codes.UNREADABLE, f"{path} is not a regular file", span=span)]
     try:
         data = Path(path).read_bytes()
     except OSError as error:

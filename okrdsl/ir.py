@@ -39,7 +39,7 @@ class Comment:
 
 @attrs.frozen
 class Link:
-    """A URL in angle brackets, with an optional title."""
+    """A URL in angle brackets, with an optional title; the span is the `<...>`."""
 
     url: str
     title: str | None = None
@@ -188,8 +188,12 @@ class Artifact:
     id: Name
     kind: str
     title: str
-    url: str | None = None
+    link: Link | None = None
     span: Span | None = span_field()
+
+    @property
+    def url(self) -> str | None:
+        return self.link.url if self.link else None
 
 
 # --- what happens ---------------------------------------------------------------------------

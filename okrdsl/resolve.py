@@ -38,15 +38,20 @@ class Workspace:
         return [p for p in found if p in self.files]
 
     def visible(self, path: str) -> list[ir.Spec]:
-        """A file and every file it includes, directly or not, each once."""
+        """What a file sees, in reading order: its includes (recursively, each once), then itself."""
         seen: dict[str, None] = {}
-        stack = [path]
-        while stack:
-            current = stack.pop()
+
+        def visit(current: str) -> None:
             if current in seen or current not in self.files:
-                continue
+                return
             seen[current] = None
-            stack.extend(reversed(self.includes_of(current)))
+            for included in self.includes_of(current):
+                visit(included)
+            # Move the file after what it includes, as if the includes were pasted in.
+            del seen[current]
+            seen[current] = None
+
+        visit(path)
         return [self.files[p].spec for p in seen]
 
     def all_diagnostics(self) -> list[Diagnostic]:

@@ -39,7 +39,7 @@ class Scope:
 
 
 def scope_of(specs: list[ir.Spec]) -> Scope:
-    """The scope of the first spec in `specs`, which are it and what it includes."""
+    """The scope of the last spec in `specs`: what it includes, in reading order, then itself."""
     scope = Scope()
     for spec in specs:
         for role in spec.roles:
@@ -54,7 +54,7 @@ def scope_of(specs: list[ir.Spec]) -> Scope:
         for role in spec.roles:
             for alias in role.aliases:
                 scope.role_names.setdefault(alias.value, scope.roles[role.id.value])
-    own = specs[0] if specs else None
+    own = specs[-1] if specs else None
     for item in own.items() if own else ():
         name = item_name(item)
         if name is not None:

@@ -45,3 +45,49 @@ def test_codes_are_well_formed_and_unique_by_name():
     assert all(re.fullmatch(r"OKR\d{3}", code) for code in CODES)
     names = [code.name for code in CODES.values()]
     assert len(names) == len(set(names))
+
+
+# --- the catalogue on the command line and in docs/rules.md -----------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from okrdsl.cli import main  # noqa: E402
+from okrdsl.rules.catalogue import markdown  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), prog_name="okrdsl", color=False)
+    return result.exit_code, result.output
+
+
+def test_docs_rules_md_is_generated_from_the_registry():
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == markdown(), (
+        "docs/rules.md is stale: run `okrdsl rules --format markdown > docs/rules.md`"
+    )
+
+
+def test_okrdsl_rules_lists_every_code():
+    code, output = run("rules")
+    assert code == 0
+    lines = output.splitlines()
+    assert [line.split()[0] for line in lines] == list(CODES)
+    assert lines[0].split(None, 3) == ["OKR001", "error", "syntax-error", "The line does not follow the .okrp syntax."]
+
+
+def test_okrdsl_explain_prints_the_documentation():
+    code, output = run("explain", "OKR102")
+    assert code == 0
+    assert output.startswith("OKR102 unknown-role (error)\n\nA role is named that no roles block declares.\n")
+    assert "Bad:\n\n    roles\n      PM \"Product Manager\" aka PMs\n" in output
+    assert run("explain", "unknown-role") == (code, output)
+    assert run("explain", "okr102") == (code, output)
+
+
+def test_okrdsl_explain_of_an_unknown_code_is_a_usage_error():
+    code, output = run("explain", "OKR999")
+    assert code == 2
+    assert 'Error: "OKR999" is not an okrdsl code' in output

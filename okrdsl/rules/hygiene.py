@@ -44,7 +44,8 @@ def unused_role(context: Context):
             if declared is not None:
                 used.add(id(declared.node))
         for role in file.spec.roles:
-            if id(role) not in used:
+            duplicate = file.scope.roles[role.id.value].node is not role  # OKR105 reports it
+            if id(role) not in used and not duplicate:
                 yield Finding(role.id.span, f'role "{role.id.value}" is declared but never named',
                               "remove it, or name it where it takes part")
 
@@ -160,8 +161,8 @@ def _links(spec: ir.Spec):
         for _, link in spec.process.links:
             yield link.url, link.span
     for artifact in spec.artifacts:
-        if artifact.url:
-            yield artifact.url, artifact.span
+        if artifact.link:
+            yield artifact.link.url, artifact.link.span
     for item in spec.items():
         agenda = getattr(item, "agenda", None)
         if agenda is not None:

@@ -1,4 +1,5 @@
-"""Diagnostics as text for people: `path:line:col: severity: message [CODE]`, the line, a caret."""
+"""Diagnostics as text for people: `path:line:col: severity: message [CODE]`, the line, a caret,
+and a closing summary."""
 
 from __future__ import annotations
 
@@ -41,3 +42,9 @@ def summary(diagnostics, file_count: int) -> str:
     if not errors and not warnings:
         return f"no problems in {files}"
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {files}"
+
+
+def text(diagnostics, sources: dict[str, Source], file_count: int, style=lambda text, **_: text) -> str:
+    """Every diagnostic with its source line, then the summary line."""
+    blocks = [format_text(d, sources, style) for d in diagnostics]
+    return "\n".join(blocks + [summary(diagnostics, file_count)])

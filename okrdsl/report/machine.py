@@ -1,0 +1,70 @@
+"""Diagnostics for tools: JSON, GitHub Actions workflow commands, a GitLab Code Quality report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from okrdsl.diagnostics import Diagnostic, Severity
+
+
+def _record(d: Diagnostic) -> dict:
+    span = d.span
+    return {
+        "path": span.path, "line": span.line, "column": span.column,
+        "end_line": span.end_line, "end_column": span.end_column,
+        "severity": str(d.severity), "code": d.code, "message": d.message, "hint": d.hint,
+    }
+
+
+def json_lines(diagnostics, sources, file_count, style=None) -> str:
+    """A JSON list of findings: path, line, column, end_line, end_column, severity, code, message, hint."""
+    return json.dumps([_record(d) for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diagnostics, sources, file_count, style=None) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
+    lines = []
+    for d in diagnostics:
+        span = d.span
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", span.path), ("line", span.line), ("col", span.column),
+                ("endLine", span.end_line), ("endColumn", span.end_column), ("title", f"okrdsl {d.code}"),
+            )
+        )
+        lines.append(f"::{'error' if d.severity is Severity.ERROR else 'warning'} {properties}::{_escape_data(message)}")
+    return "\n".join(lines)
+
+
+def gitlab(diagnostics, sources, file_count, style=None) -> str:
+    """A GitLab Code Quality report (the `codequality` artifact of a CI job).
+
+    Fingerprints hash the code, path and message (and a counter for repeats),
+    not the line, so a finding keeps its identity when lines above it move.
+    """
+    seen: dict[str, int] = {}
+    issues = []
+    for d in diagnostics:
+        base = f"{d.code}\0{d.span.path}\0{d.message}"
+        seen[base] = seen.get(base, 0) + 1
+        fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
+        issues.append({
+            "type": "issue",
+            "description": f"{d.message} [{d.code}]",
+            "check_name": d.code,
+            "fingerprint": fingerprint,
+            "severity": "major" if d.severity is Severity.ERROR else "minor",
+            "location": {"path": d.span.path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
+        })
+    return json.dumps(issues, indent=2, ensure_ascii=False)

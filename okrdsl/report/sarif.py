@@ -1,0 +1,70 @@
+"""SARIF 2.1.0, the format GitHub code scanning reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from okrdsl.diagnostics import Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/okrdsl/"
+
+
+def _uri(path: str) -> str:
+    """A repository-relative URI where the path is under the current folder."""
+    absolute = Path(path).resolve()
+    try:
+        relative = absolute.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return absolute.as_uri()
+    return relative.as_posix()
+
+
+def sarif(diagnostics, sources, file_count, style=None) -> str:
+    from okrdsl import __version__
+    from okrdsl.rules import all_codes
+
+    codes = all_codes()
+    rule_ids = sorted(codes)
+    rules = [
+        {
+            "id": code.id,
+            "name": code.name,
+            "shortDescription": {"text": code.summary},
+            "fullDescription": {"text": code.doc or code.summary},
+            "help": {"text": (code.doc or code.summary) + (f"\n\nGood:\n{code.good}" if code.good else "")},
+            "defaultConfiguration": {"level": "error" if code.severity is Severity.ERROR else "warning"},
+        }
+        for code in (codes[i] for i in rule_ids)
+    ]
+    results = []
+    for d in diagnostics:
+        span = d.span
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": rule_ids.index(d.code),
+            "level": "error" if d.severity is Severity.ERROR else "warning",
+            "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(span.path)},
+                    "region": {
+                        "startLine": span.line, "startColumn": span.column,
+                        "endLine": span.end_line, "endColumn": max(span.end_column, span.column),
+                    },
+                },
+            }],
+        })
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "okrdsl", "version": __version__, "informationUri": INFORMATION_URI, "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)

@@ -1,0 +1,133 @@
+"""check's output formats, each read by the consumer that will read it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from okrdsl.cli import main
+from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.report.machine import github
+from okrdsl.source import Span
+
+DATA = Path(__file__).parent / "data"
+BROKEN = (
+    'roles\n  PM "Product Manager"\n'
+    'artifact planning issue "Planning, 50%: the issue" <planning>\n'
+    'phase kickoff "Kick-off"\n'
+    "  at -4w: PMM drafts the OKRs in #planning for @PM\n"
+)
+
+
+@pytest.fixture
+def broken(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("specs").mkdir()
+    Path("specs/q3.okrp").write_text(BROKEN, encoding="utf-8")
+    return "specs/q3.okrp"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), color=False)
+    return result.exit_code, result.output
+
+
+def test_json(broken):
+    code, output = run("check", "--format", "json", broken)
+    assert code == 1
+    assert json.loads(output) == [
+        {"path": "specs/q3.okrp", "line": 3, "column": 52, "end_line": 3, "end_column": 62, "severity": "warning",
+         "code": "OKR506", "message": "<planning> is not a web address", "hint": "write it in full, starting with https://"},
+        {"path": "specs/q3.okrp", "line": 5, "column": 11, "end_line": 5, "end_column": 14, "severity": "error",
+         "code": "OKR102", "message": '"PMM" is not a declared role', "hint": "did you mean 'PM'?"},
+    ]
+
+
+def test_json_when_clean_is_an_empty_list(tmp_path):
+    path = tmp_path / "ok.okrp"
+    path.write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    assert run("check", "--format", "json", str(path)) == (0, "[]\n")
+
+
+def test_github_workflow_commands(broken):
+    code, output = run("check", "--format", "github", broken)
+    assert code == 1
+    assert output.splitlines() == [
+        "::warning file=specs/q3.okrp,line=3,col=52,endLine=3,endColumn=62,title=okrdsl OKR506::"
+        "<planning> is not a web address (hint: write it in full, starting with https%3A//)".replace("%3A", ":"),
+        "::error file=specs/q3.okrp,line=5,col=11,endLine=5,endColumn=14,title=okrdsl OKR102::"
+        "\"PMM\" is not a declared role (hint: did you mean 'PM'?)",
+    ]
+
+
+def test_github_escapes_what_workflow_commands_would_misread():
+    diagnostic = Diagnostic("OKR001", Severity.ERROR, "100% wrong\nsecond line", Span("a,b:c%.okrp", 1, 2, 1, 3))
+    assert github([diagnostic], {}, 1) == (
+        "::error file=a%2Cb%3Ac%25.okrp,line=1,col=2,endLine=1,endColumn=3,title=okrdsl OKR001::100%25 wrong%0Asecond line"
+    )
+
+
+def test_gitlab_code_quality(broken):
+    code, output = run("check", "--format", "gitlab", broken)
+    assert code == 1
+    report = json.loads(output)
+    assert [(i["check_name"], i["severity"], i["location"]) for i in report] == [
+        ("OKR506", "minor", {"path": "specs/q3.okrp", "lines": {"begin": 3, "end": 3}}),
+        ("OKR102", "major", {"path": "specs/q3.okrp", "lines": {"begin": 5, "end": 5}}),
+    ]
+    assert all(set(i) >= {"description", "check_name", "fingerprint", "severity", "location"} for i in report)
+    assert report[1]["description"] == '"PMM" is not a declared role [OKR102]'
+    assert len({i["fingerprint"] for i in report}) == 2
+
+
+def test_gitlab_fingerprints_survive_lines_moving(broken):
+    before = json.loads(run("check", "--format", "gitlab", broken)[1])
+    Path(broken).write_text("# a new comment on top\n" + BROKEN, encoding="utf-8")
+    after = json.loads(run("check", "--format", "gitlab", broken)[1])
+    assert [i["fingerprint"] for i in before] == [i["fingerprint"] for i in after]
+    assert [i["location"]["lines"]["begin"] for i in after] == [4, 6]
+
+
+def test_sarif_is_valid_sarif_2_1_0(broken):
+    code, output = run("check", "--format", "sarif", broken)
+    assert code == 1
+    log = json.loads(output)
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(log), key=str)
+    assert errors == []
+    run_ = log["runs"][0]
+    assert run_["tool"]["driver"]["name"] == "okrdsl"
+    rules = run_["tool"]["driver"]["rules"]
+    assert all({"id", "shortDescription", "fullDescription", "help"} <= set(rule) for rule in rules)
+    (result,) = [r for r in run_["results"] if r["ruleId"] == "OKR102"]
+    assert rules[result["ruleIndex"]]["id"] == "OKR102"
+    assert result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "specs/q3.okrp"},
+        "region": {"startLine": 5, "startColumn": 11, "endLine": 5, "endColumn": 14},
+    }
+
+
+def test_sarif_rule_ids_and_uris_are_stable_between_runs(broken):
+    first, second = (json.loads(run("check", "--format", "sarif", broken)[1]) for _ in range(2))
+    assert first == second
+
+
+def test_text_is_the_default_and_ends_with_a_summary(broken):
+    code, output = run("check", broken)
+    assert code == 1
+    assert output.splitlines()[-1] == "1 error, 1 warning in 1 file"
+    assert run("check", "--strict", "--select", "OKR5", broken)[0] == 1
+    assert run("check", "--select", "OKR5", broken)[0] == 0
+
+
+def test_colour_only_on_a_terminal(broken):
+    plain = CliRunner().invoke(main, ["check", broken], color=False).output
+    coloured = CliRunner().invoke(main, ["check", broken], color=True).output
+    assert "\x1b[" not in plain and "\x1b[" in coloured

@@ -1,0 +1,61 @@
+"""The real pre-commit runs the okrdsl-check hook of .pre-commit-hooks.yaml (pre-commit try-repo).
+
+pre-commit installs okrdsl from this checkout into an isolated environment, as a
+user's pre-commit would; that takes a few seconds and PyPI for the dependencies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = 'include "roles.okrp"\n\nphase kickoff "Kick-off"\n  at -8w: PLT drafts initial OKRs\n'
+BAD = 'include "roles.okrp"\n\nphase kickoff "Kick-off"\n  at -8w: PLTT drafts initial OKRs\n'
+
+
+@pytest.fixture(scope="module")
+def precommit_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def run_hook(repo: Path, home: Path) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "GIT_AUTHOR_NAME": "okrdsl tests", "GIT_AUTHOR_EMAIL": "tests@example.com",
+        "GIT_COMMITTER_NAME": "okrdsl tests", "GIT_COMMITTER_EMAIL": "tests@example.com",
+        "NO_COLOR": "1",
+    }
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "okrdsl-check", "--all-files", "--color", "never"],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(ROOT / "specs" / "roles.okrp", tmp_path / "roles.okrp")
+    return tmp_path
+
+
+def test_the_hook_passes_on_a_good_spec_and_fails_on_a_bad_one(repo, precommit_home):
+    (repo / "q3.okrp").write_text(GOOD, encoding="utf-8")
+    (repo / "notes.txt").write_text("PLTT is not checked: only .okrp files are", encoding="utf-8")
+    passed = run_hook(repo, precommit_home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "okrdsl check" in passed.stdout and "Passed" in passed.stdout
+
+    (repo / "q3.okrp").write_text(BAD, encoding="utf-8")
+    failed = run_hook(repo, precommit_home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Failed" in failed.stdout
+    assert 'q3.okrp:4:11: error: "PLTT" is not a declared role [OKR102]' in failed.stdout
+    assert "did you mean 'PLT'?" in failed.stdout
