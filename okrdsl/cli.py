@@ -66,7 +66,7 @@ def check(paths, output_format, select, ignore, strict, exit_zero) -> None:
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules(output_format) -> None:
-    """List every code okrdsl reports: id, severity, name and what it means."""
+    """List every code okrdsl reports, with what it means."""
     from okrdsl.rules.catalogue import listing, markdown
 
     click.echo(markdown() if output_format == "markdown" else listing(), nl=output_format == "text")
@@ -75,7 +75,7 @@ def rules(output_format) -> None:
 @main.command()
 @click.argument("code")
 def explain(code) -> None:
-    """Explain one code (OKR102) or rule name (unknown-role), with a bad and a good example."""
+    """Explain a code (OKR102) or rule (unknown-role), with examples."""
     from okrdsl.rules.catalogue import explain as explain_code, find
 
     try:
@@ -86,7 +86,16 @@ def explain(code) -> None:
 
 
 def _codes(text: str) -> tuple[str, ...]:
-    return tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    """A comma-separated list of codes or code prefixes; one that matches no code is a usage error."""
+    from okrdsl.rules import all_codes
+
+    known = all_codes()
+    prefixes = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    for prefix in prefixes:
+        if not any(code.startswith(prefix) for code in known):
+            raise click.BadParameter(f'"{prefix}" matches no okrdsl code; `okrdsl rules` lists them',
+                                     param_hint="--select/--ignore")
+    return prefixes
 
 
 @main.command(epilog=EXIT_CODES.replace("no problems found", "the schedule was printed"))
@@ -99,7 +108,7 @@ def _codes(text: str) -> tuple[str, ...]:
 @click.option("--fiscal-naming", type=click.Choice(["end", "start"]),
               help="Name fiscal years by the calendar year they end in (GitLab) or start in.")
 def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -> None:
-    """Print a spec's agenda: every item with its date, for a fiscal quarter."""
+    """Print a spec's dated agenda for a fiscal quarter."""
     import okrdsl
     from okrdsl.calendar import parse_month
     from okrdsl.emit.agenda import table, to_json

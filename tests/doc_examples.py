@@ -7,6 +7,7 @@ Conventions for fenced blocks in the docs:
                        later console blocks of the same page can use it. It
                        may hold mistakes on purpose.
 - ```python            run as a script in the example folder; must not raise.
+- ```yaml              parsed; its hook ids must exist and its okrdsl commands must run.
 - ```console           lines starting with "$ okrdsl" are commands; the lines
                        after one, up to the next command, are its exact output.
                        "# exit N" as the last output line states the exit code.

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from click.testing import CliRunner
 
 import okrdsl
 from okrdsl.cli import main
-from tests.doc_examples import blocks, commands, pages, prepare
+from tests.doc_examples import ROOT, blocks, commands, pages, prepare
 
 ALL = [block for page in pages() for block in blocks(page)]
 OKRP = [b for b in ALL if b.lang == "okrp" and "file" not in b.options]
@@ -73,3 +74,30 @@ def test_python_examples_run(block, tmp_path, capsys):
     finally:
         os.chdir(cwd)
     assert "Error" not in capsys.readouterr().out
+
+
+YAML = [b for b in ALL if b.lang == "yaml"]
+
+
+@pytest.mark.parametrize("block", YAML, ids=lambda b: b.id)
+def test_yaml_examples_parse_and_their_okrdsl_commands_run(block, tmp_path):
+    import shlex
+
+    import yaml
+
+    data = yaml.safe_load(block.body)
+    assert data
+    text = block.body
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for hook_id in re.findall(r"- id: (\S+)", text):
+        assert hook_id in {hook["id"] for hook in hooks}, f"{block.id}: no hook {hook_id}"
+    prepare(tmp_path)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for command in re.findall(r"(?:run:|-)\s+(okrdsl [^>\n]*)", text):
+            argv = shlex.split(command)
+            result = CliRunner().invoke(main, argv[1:], prog_name="okrdsl")
+            assert result.exit_code in (0, 1), f"{block.id}: $ {command}\n{result.output}"
+    finally:
+        os.chdir(cwd)

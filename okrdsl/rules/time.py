@@ -36,8 +36,13 @@ def _dated(context: Context):
 
 
 def _describe(item: ir.Item) -> str:
+    """How to name an item to people: by its id when it has one, else by its words and time."""
     kind = type(item).__name__.lower()
-    return f'{kind} "{item.key}"'
+    if getattr(item, "id", None) is not None:
+        return f'{kind} "{item.id.value}"'
+    words = item.text.value if len(item.text.value) <= 40 else item.text.value[:37] + "..."
+    actors = ", ".join(a.value for a in item.actors)
+    return f'the {kind} "{actors} {words}"'
 
 
 def _when_span(item: ir.Item):
