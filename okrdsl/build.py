@@ -34,7 +34,7 @@ def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list
 
 def did_you_mean(word: str, choices) -> str | None:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {matches[0]!r}?" if matches else None
+    return f'did you mean "{matches[0]}"?' if matches else None
 
 
 def derive_key(phase: str, base: str, taken: dict[str, int]) -> str:
@@ -135,13 +135,13 @@ class _Builder:
             elif child.data == "roles":
                 fields["roles"].extend(self.role(t) for t in _trees(child, "role"))
             elif child.data == "process":
-                process = self.process(child)
+                process = self.once(process, self.process(child), "process header")
             elif child.data == "artifact":
                 fields["artifacts"].append(self.artifact(child))
             elif child.data == "phase":
                 fields["phases"].append(self.phase(child))
             elif child.data == "policy":
-                policy = self.policy(child)
+                policy = self.once(policy, self.policy(child), "policy block")
             elif child.data == "okrs":
                 fields["okr_sets"].append(self.okr_set(child))
         kept = tuple(ir.Comment(text, self.source.span(start, start + len(text))) for start, text in comments)
@@ -152,6 +152,19 @@ class _Builder:
             comments=kept,
             **{key: tuple(value) for key, value in fields.items()},
         )
+
+    def once(self, first, second, what: str):
+        """Keep the first of two blocks that may appear once, and report the second."""
+        if first is None:
+            return second
+        line = self.source.line_text(second.span.line)
+        self.diagnostics.append(Diagnostic(
+            codes.DUPLICATE_BLOCK.id, codes.DUPLICATE_BLOCK.severity,
+            f"a file has one {what}; the first is at {first.span}",
+            self.source.span(second.span.start, second.span.start + len(line.split(None, 1)[0])),
+            hint="merge the two, or move this one to a file of its own",
+        ))
+        return first
 
     def role(self, tree: Tree) -> ir.Role:
         aliases = []

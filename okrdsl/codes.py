@@ -2,7 +2,8 @@
 
 Codes are stable forever: a released code is never renumbered or reused.
 OKR0xx: reading and syntax. OKR1xx: references and includes. OKR2xx: time
-and ordering. OKR3xx: OKR structure. OKR4xx: output limits. The rules of
+and ordering. OKR3xx: OKR structure. OKR4xx: output limits. OKR5xx: hygiene
+warnings. The rules of
 `okrdsl.rules` register their own codes in the same numbering.
 """
 
@@ -82,6 +83,12 @@ INVALID_QUARTER = Code(
     bad='process "Workflow" for FY23-Q5  # OKR023\n',
     good='process "Workflow" for FY23-Q3\n',
 )
+DUPLICATE_BLOCK = Code(
+    "OKR024", "duplicate-block", E, "A file has a second process header or policy block.",
+    doc="A file describes one process and has one policy; a second block would silently replace the first.",
+    bad='process "Q3 workflow" for FY23-Q3\nprocess "Q4 workflow" for FY23-Q4  # OKR024\n',
+    good='process "Q3 workflow" for FY23-Q3\n',
+)
 INCLUDE_NOT_FOUND = Code(
     "OKR100", "include-not-found", E, "An included file cannot be read.",
     doc="The path of an include is relative to the file that includes it.",
@@ -95,7 +102,7 @@ CODES: dict[str, Code] = {
     for code in (
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE,
-        UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER,
+        UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE,
     )
 }

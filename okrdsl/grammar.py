@@ -53,7 +53,7 @@ TERMINAL_WORDS = {
     "INT": "a whole number",
     "PERCENT": "a percentage such as 40%",
     "HEALTH": "a health status such as on-track",
-    "SIGN": "+ or -",
+    "SIGN": "an offset such as +1w",
     "AND": '"and"',
     "TEXT": "some text",
     "_NL": "the end of the line",
@@ -103,7 +103,12 @@ def describe_expected(expected) -> str:
     names -= {"_DEDENT"} if phrases else set()
     literals = parser().terminals
     by_name = {t.name: t for t in literals}
-    for name in sorted(names):
+    def punctuation_first(name: str):
+        terminal = by_name.get(name)
+        literal = terminal is not None and terminal.pattern.type == "str" and not terminal.pattern.value.isalpha()
+        return (not literal, name in TERMINAL_WORDS, name)
+
+    for name in sorted(names, key=punctuation_first):
         if name in TERMINAL_WORDS:
             phrases.append(TERMINAL_WORDS[name])
             continue
@@ -123,7 +128,13 @@ def describe_expected(expected) -> str:
 def keyword_hint(word: str, expected) -> str | None:
     """'did you mean "roles"?' when a word is close to a keyword the parser expected."""
     by_name = {t.name: t for t in parser().terminals}
-    keywords = [by_name[n].pattern.value for n in expected
-                if n in by_name and by_name[n].pattern.type == "str" and by_name[n].pattern.value.isalpha()]
-    matches = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
+    wanted = [by_name[n].pattern.value for n in expected if n in by_name and by_name[n].pattern.value in keywords()]
+    matches = difflib.get_close_matches(word, wanted, n=1, cutoff=0.6)
     return f'did you mean "{matches[0]}"?' if matches else None
+
+
+@functools.lru_cache(maxsize=1)
+def keywords() -> frozenset[str]:
+    """Every word the grammar uses as a keyword somewhere."""
+    return frozenset(t.pattern.value for t in parser().terminals
+                     if t.pattern.type == "str" and t.pattern.value.isalpha())

@@ -116,8 +116,10 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     expected = describe_expected(accepted)
     if token.type == "_NL":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
-    if token.type in ("_INDENT", "_DEDENT"):
-        return _at(source, start, end, codes.SYNTAX_ERROR, f"unexpected {describe_token(token)}: expected {expected}")
+    if token.type == "_INDENT":
+        return _at(source, start, end, codes.SYNTAX_ERROR, f"this line should not be indented here: expected {expected}")
+    if token.type == "_DEDENT":
+        return _at(source, start, end, codes.SYNTAX_ERROR, f"the indented block ends too early: expected {expected}")
     # Show the whole word the token starts (a URL lexes as a name, then ":").
     word = text[start:].split(None, 1)[0].rstrip(":,;") if text[start:].strip() else token.value
     word = word if len(word) >= len(token.value) else token.value

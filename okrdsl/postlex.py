@@ -73,11 +73,11 @@ class Postlexer:
                 levels.append(width)
                 yield _marker("_INDENT", indent, after)
                 continue
+            if width not in levels:
+                raise IndentationError_(after, width, list(levels))
             while width < levels[-1]:
                 levels.pop()
                 yield _marker("_DEDENT", "", after)
-            if width != levels[-1]:
-                raise IndentationError_(after, width, list(levels))
             last = token
         end = _after(last) if last is not None else (0, 1, 1)
         while len(levels) > 1:

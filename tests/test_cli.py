@@ -50,7 +50,7 @@ def test_a_hint_is_printed_under_the_caret(tmp_path):
     assert output.splitlines()[1:4] == [
         ' 1 | artifact ally tol "Ally.io"',
         "   |               ^^^",
-        "   = hint: did you mean 'tool'?",
+        "   = hint: did you mean \"tool\"?",
     ]
 
 

@@ -44,7 +44,7 @@ def test_json(broken):
         {"path": "specs/q3.okrp", "line": 3, "column": 52, "end_line": 3, "end_column": 62, "severity": "warning",
          "code": "OKR506", "message": "<planning> is not a web address", "hint": "write it in full, starting with https://"},
         {"path": "specs/q3.okrp", "line": 5, "column": 11, "end_line": 5, "end_column": 14, "severity": "error",
-         "code": "OKR102", "message": '"PMM" is not a declared role', "hint": "did you mean 'PM'?"},
+         "code": "OKR102", "message": '"PMM" is not a declared role', "hint": "did you mean \"PM\"?"},
     ]
 
 
@@ -61,7 +61,7 @@ def test_github_workflow_commands(broken):
         "::warning file=specs/q3.okrp,line=3,col=52,endLine=3,endColumn=62,title=okrdsl OKR506::"
         "<planning> is not a web address (hint: write it in full, starting with https%3A//)".replace("%3A", ":"),
         "::error file=specs/q3.okrp,line=5,col=11,endLine=5,endColumn=14,title=okrdsl OKR102::"
-        "\"PMM\" is not a declared role (hint: did you mean 'PM'?)",
+        "\"PMM\" is not a declared role (hint: did you mean \"PM\"?)",
     ]
 
 

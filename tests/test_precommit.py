@@ -58,4 +58,4 @@ def test_the_hook_passes_on_a_good_spec_and_fails_on_a_bad_one(repo, precommit_h
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
     assert 'q3.okrp:4:11: error: "PLTT" is not a declared role [OKR102]' in failed.stdout
-    assert "did you mean 'PLT'?" in failed.stdout
+    assert "did you mean \"PLT\"?" in failed.stdout

@@ -129,7 +129,7 @@ def test_an_unknown_anchor_is_a_diagnostic_with_a_suggestion():
     (diagnostic,) = result.diagnostics
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("OKR103", 3, 6)
     assert diagnostic.message == '"sesion1" is not a meeting or step of this spec'
-    assert diagnostic.hint == "did you mean 'session1'?"
+    assert diagnostic.hint == "did you mean \"session1\"?"
 
 
 def test_the_quarter_and_calendar_can_be_overridden():

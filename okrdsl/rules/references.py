@@ -5,6 +5,7 @@ from __future__ import annotations
 from okrdsl import ir
 from okrdsl.build import did_you_mean
 from okrdsl.diagnostics import Severity
+from okrdsl.grammar import keywords
 from okrdsl.rules import Context, Finding, rule
 from okrdsl.symbols import role_references, text_references, timing_references
 
@@ -35,9 +36,14 @@ def unknown_role(context: Context):
     for file in context.files():
         for name in role_references(file.spec):
             if file.scope.role(name.value) is None:
-                yield Finding(name.span, f'"{name.value}" is not a declared role',
-                              did_you_mean(name.value, file.scope.role_names)
-                              or "declare it in a roles block, or include the role catalogue")
+                yield Finding(name.span, f'"{name.value}" is not a declared role', _role_hint(name.value, file.scope))
+
+
+def _role_hint(word: str, scope) -> str:
+    if word in keywords():
+        return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
+                "check that the line sits under the right block")
+    return did_you_mean(word, scope.role_names) or "declare it in a roles block, or include the role catalogue"
 
 
 @rule("OKR103", "unknown-reference", ERROR)
