@@ -39,6 +39,15 @@ class _Group(click.Group):
 @click.version_option(package_name="okrdsl", prog_name="okrdsl")
 def main() -> None:
     """okrdsl: write your OKR process and OKR sets as .okrp files, and check them."""
+    tune_gc()
+
+
+def tune_gc() -> None:
+    """Collect garbage less often: parsing makes many small objects that all live until
+    the command ends, and the default thresholds make large specs parse in quadratic time."""
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)
 
 
 @main.command(epilog=EXIT_CODES)
