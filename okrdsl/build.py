@@ -98,6 +98,16 @@ class _Builder:
     def report(self, code: codes.Code, node: Tree | Token, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code.id, code.severity, message, self.span(node), hint))
 
+    def one_of(self, token: Token, allowed: tuple[str, ...], code: codes.Code, what: str) -> None:
+        """Report a word that is not one of the `allowed` ones, suggesting the closest."""
+        if token.value not in allowed:
+            self.report(code, token, f'"{token.value}" is not {what}',
+                        hint=did_you_mean(token.value, allowed) or "use one of: " + ", ".join(allowed))
+
+    def role_lists(self, tree: Tree, data: str) -> tuple[ir.Name, ...]:
+        """The roles of every `data` line under `tree` (owner, scheduled by, attendees, ...)."""
+        return tuple(n for t in _trees(tree, data) for n in self.names(_tree(t, "role_list")))
+
     def name(self, token: Token) -> ir.Name:
         return ir.Name(token.value, self.span(token))
 
@@ -214,10 +224,7 @@ class _Builder:
 
     def artifact(self, tree: Tree) -> ir.Artifact:
         ident, kind = _tokens(tree, "IDENT")
-        if kind.value not in ir.ARTIFACT_KINDS:
-            self.report(codes.UNKNOWN_KIND, kind, f'"{kind.value}" is not a kind of artifact',
-                        hint=did_you_mean(kind.value, ir.ARTIFACT_KINDS)
-                        or "use one of: " + ", ".join(ir.ARTIFACT_KINDS))
+        self.one_of(kind, ir.ARTIFACT_KINDS, codes.UNKNOWN_KIND, "a kind of artifact")
         link = self.link(tree, title=False) if _token(tree, "LINK") else None
         return ir.Artifact(self.name(ident), kind.value, _unquote(_token(tree, "STRING")), link, self.span(tree))
 
@@ -243,13 +250,12 @@ class _Builder:
 
     def work(self, tree: Tree) -> dict:
         """What steps, cadences and tasks share: actors, text, sub-steps, notes, led by."""
-        led_by = tuple(n for t in _trees(tree, "led_by") for n in self.names(_tree(t, "role_list")))
         return {
             "actors": self.names(_tree(tree, "actors")),
             "text": self.text(_token(tree, "TEXT")),
             "tasks": tuple(self.task(t) for t in _trees(tree, "task")),
             "notes": self.notes(tree),
-            "led_by": led_by,
+            "led_by": self.role_lists(tree, "led_by"),
         }
 
     def task(self, tree: Tree) -> ir.Task:
@@ -283,8 +289,8 @@ class _Builder:
             after=self.after(tree),
             goal=_unquote(_token(goal, "STRING")) if goal is not None else None,
             agenda=self.link(agenda) if agenda is not None else None,
-            scheduled_by=tuple(n for t in _trees(tree, "scheduled_by") for n in self.names(_tree(t, "role_list"))),
-            attendees=tuple(n for t in _trees(tree, "attendees") for n in self.names(_tree(t, "role_list"))),
+            scheduled_by=self.role_lists(tree, "scheduled_by"),
+            attendees=self.role_lists(tree, "attendees"),
             fallback=self.task(fallback) if fallback is not None else None,
             notes=self.notes(tree),
             span=self.span(tree),
@@ -310,7 +316,7 @@ class _Builder:
             key=derive_key(phase, "allow", taken),
             actors=self.names(_tree(tree, "actors")),
             text=self.text(_token(tree, "TEXT")),
-            approvers=tuple(n for t in _trees(tree, "approval") for n in self.names(_tree(t, "role_list"))),
+            approvers=self.role_lists(tree, "approval"),
             notes=self.notes(tree),
             span=self.span(tree),
         )
@@ -368,21 +374,15 @@ class _Builder:
         return ir.OkrSet(self.quarter(_token(tree, "QUARTER")),
                          tuple(self.objective(t) for t in _trees(tree, "objective")), self.span(tree))
 
-    def owners(self, tree: Tree) -> tuple[ir.Name, ...]:
-        return tuple(n for t in _trees(tree, "owner") for n in self.names(_tree(t, "role_list")))
-
     def objective(self, tree: Tree) -> ir.Objective:
         ident, level = _tokens(tree, "IDENT")
-        if level.value not in ir.OBJECTIVE_LEVELS:
-            self.report(codes.UNKNOWN_LEVEL, level, f'"{level.value}" is not a level of objective',
-                        hint=did_you_mean(level.value, ir.OBJECTIVE_LEVELS)
-                        or "use one of: " + ", ".join(ir.OBJECTIVE_LEVELS))
+        self.one_of(level, ir.OBJECTIVE_LEVELS, codes.UNKNOWN_LEVEL, "a level of objective")
         aligns = _tree(tree, "aligns")
         return ir.Objective(
             id=self.name(ident),
             level=level.value,
             title=_unquote(_token(tree, "STRING")),
-            owners=self.owners(tree),
+            owners=self.role_lists(tree, "owner"),
             aligns=self.name(_token(aligns, "IDENT")) if aligns is not None else None,
             key_results=tuple(self.key_result(t) for t in _trees(tree, "key_result")),
             span=self.span(tree),
@@ -395,7 +395,7 @@ class _Builder:
         return ir.KeyResult(
             id=self.name(_token(tree, "IDENT")),
             title=_unquote(_token(tree, "STRING")),
-            owners=self.owners(tree),
+            owners=self.role_lists(tree, "owner"),
             target=_unquote(_token(target, "STRING")) if target is not None else None,
             progress=float(_token(progress, "PERCENT").value.rstrip("%")) if progress is not None else None,
             health=_token(health, "HEALTH").value if health is not None else None,
