@@ -29,6 +29,10 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("okrdsl: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`okrdsl schedule ... | head`): nothing more to say.
+            sys.stderr.close()
+            sys.exit(1)
         except Exception as error:  # noqa: BLE001 - the last line of defence
             click.echo(f"okrdsl: internal error: {type(error).__name__}: {error}", err=True)
             click.echo("This is a bug in okrdsl; please report it with the file that caused it.", err=True)

@@ -166,3 +166,32 @@ def test_help_documents_the_exit_codes():
     code, output = run("check", "--help")
     assert code == 0
     assert "0  no problems found" in output and "2  usage error" in output
+
+
+def test_an_internal_error_is_one_line_and_exit_two(monkeypatch, tmp_path):
+    import okrdsl.check
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(okrdsl.check, "check", explode)
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "okrdsl: internal error: RuntimeError: boom" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_format_choices_are_the_registered_formats():
+    from okrdsl.report import FORMATS
+
+    option = next(p for p in main.commands["check"].params if p.name == "output_format")
+    assert list(option.type.choices) == list(FORMATS)
+
+
+def test_a_closed_pipe_is_not_an_error():
+    result = subprocess.run(
+        f"{sys.executable} -m okrdsl schedule {ROOT / 'specs' / 'fy23-q2.okrp'} | head -1",
+        shell=True, capture_output=True, text=True,
+    )
+    assert result.stdout.startswith("FY23 Q2 Product OKR Workflow")
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
