@@ -8,7 +8,7 @@ from lark import Tree
 
 from okrdsl import codes, ir
 from okrdsl.build import build
-from okrdsl.diagnostics import Diagnostic
+from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.files import read_source
 from okrdsl.parse import parse
 from okrdsl.source import Source
@@ -22,7 +22,7 @@ class Loaded(NamedTuple):
 
     @property
     def ok(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
 def load_source(source: Source) -> Loaded:

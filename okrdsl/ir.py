@@ -162,7 +162,9 @@ class Quarter:
     span: Span | None = span_field()
 
     def __str__(self) -> str:
-        return f"FY{self.year % 100:02d}-Q{self.number}" if self.year < 10000 else self.text
+        from okrdsl.calendar import format_quarter
+
+        return format_quarter(self.year, self.number)
 
 
 @attrs.frozen
