@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from okrdsl.diagnostics import Diagnostic
+from okrdsl import codes
+from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
@@ -17,21 +18,31 @@ class CheckResult:
 
     @property
     def file_count(self) -> int:
-        return len(self.workspace.files)
+        return self.workspace.file_count
 
 
 def check(paths, select=(), ignore=()) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
     `select` keeps only codes starting with one of its prefixes; `ignore`
-    drops codes starting with one of its prefixes.
+    drops codes starting with one of its prefixes. Neither hides an error that
+    kept a file from being read (unreadable, a syntax error, a missing
+    include): with it hidden, the check would pass without checking the file.
     """
     files, problems = discover(paths)
     workspace = load_workspace(files)
     workspace.diagnostics.extend(problems)
     found = workspace.all_diagnostics() + run_rules(workspace)
-    kept = [d for d in found if _selected(d.code, select, ignore)]
+    kept = [d for d in found if blocking(d) or _selected(d.code, select, ignore)]
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)))
+
+
+def blocking(diagnostic: Diagnostic) -> bool:
+    """An error that stopped a file from being read in full (OKR0xx, or an include that failed)."""
+    return diagnostic.severity is Severity.ERROR and (diagnostic.code < "OKR100" or diagnostic.code in _INCLUDES)
+
+
+_INCLUDES = (codes.INCLUDE_NOT_FOUND.id, codes.INCLUDE_CYCLE.id)
 
 
 def _selected(code: str, select, ignore) -> bool:

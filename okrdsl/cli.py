@@ -5,6 +5,7 @@ Exit codes: 0 no findings, 1 findings, 2 a usage or internal error.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -59,8 +60,9 @@ def tune_gc() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "gitlab", "sarif"]),
               default="text", show_default=True,
               help="text for people; json, github (workflow commands), gitlab (Code Quality) or sarif for tools.")
-@click.option("--select", "select", metavar="CODES", default="", help="Report only these codes or prefixes, comma-separated (OKR1,OKR201).")
-@click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes or prefixes.")
+@click.option("--select", "select", metavar="CODES", default="",
+              help="Report only these codes, code prefixes or rule names, comma-separated (OKR1,OKR201,unused-role).")
+@click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes, prefixes or rules.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
 def check(paths, output_format, select, ignore, strict, exit_zero) -> None:
@@ -71,7 +73,7 @@ def check(paths, output_format, select, ignore, strict, exit_zero) -> None:
     result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore))
     output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
     if output:
-        click.echo(output)
+        _echo(output)
     failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
     sys.exit(1 if failing and not exit_zero else 0)
 
@@ -82,7 +84,7 @@ def rules(output_format) -> None:
     """List every code okrdsl reports, with what it means."""
     from okrdsl.rules.catalogue import listing, markdown
 
-    click.echo(markdown() if output_format == "markdown" else listing(), nl=output_format == "text")
+    _echo(markdown().rstrip("\n") if output_format == "markdown" else listing())
 
 
 @main.command()
@@ -103,27 +105,51 @@ def _codes(text: str) -> tuple[str, ...]:
     from okrdsl.rules import all_codes
 
     known = all_codes()
-    prefixes = tuple(part.strip().upper() for part in text.split(",") if part.strip())
-    for prefix in prefixes:
+    by_name = {code.name: code.id for code in known.values()}
+    prefixes = []
+    for part in (part.strip() for part in text.split(",")):
+        if not part:
+            continue
+        prefix = by_name.get(part.lower(), part.upper())
         if not any(code.startswith(prefix) for code in known):
-            raise click.BadParameter(f'"{prefix}" matches no okrdsl code; `okrdsl rules` lists them',
+            raise click.BadParameter(f'"{part}" matches no okrdsl code or rule; `okrdsl rules` lists them',
                                      param_hint="--select/--ignore")
-    return prefixes
+        prefixes.append(prefix)
+    return tuple(prefixes)
 
 
-@main.command(epilog=EXIT_CODES.replace("no problems found", "the schedule was printed"))
+class _Day(click.ParamType):
+    """A date as YYYY-MM-DD, or "today"."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        import datetime
+
+        if isinstance(value, datetime.date):
+            return value
+        if value.strip().lower() == "today":
+            return datetime.date.today()
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            self.fail(f'"{value}" is not a date: write it as YYYY-MM-DD, such as 2022-07-12, or "today"', param, ctx)
+
+
+@main.command(epilog=EXIT_CODES.replace("no problems found", "the schedule was printed")
+              .replace("problems found (syntax errors included)", "the spec has errors (printed on standard error)"))
 @click.argument("spec", type=click.Path(path_type=str))
 @click.option("--quarter", metavar="Q", help="Schedule for this quarter (FY23-Q3, FY23 Q3 or fy23q3) instead of the spec's.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Mark what is overdue, due this week and due next week.")
+@click.option("--today", type=_Day(), metavar="YYYY-MM-DD",
+              help='Mark what is overdue, due this week and due next week ("today" for today).')
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--fiscal-start", metavar="MONTH", help="The month the fiscal year starts (February, feb or 2).")
 @click.option("--fiscal-naming", type=click.Choice(["end", "start"]),
               help="Name fiscal years by the calendar year they end in (GitLab) or start in.")
 def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -> None:
     """Print a spec's dated agenda for a fiscal quarter."""
-    import okrdsl
     from okrdsl.calendar import parse_month
+    from okrdsl.check import blocking, check
     from okrdsl.emit.agenda import table, to_json
     from okrdsl.schedule import schedule_spec
 
@@ -131,31 +157,31 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
         month = parse_month(fiscal_start) if fiscal_start else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fiscal-start") from None
-    loaded = okrdsl.load(spec)
-    if _print_errors(loaded.diagnostics, spec):
+    if os.path.isdir(spec):
+        raise click.BadParameter(f"{spec} is a folder: name one .okrp file with a process", param_hint="SPEC")
+    checked = check([spec])
+    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
+    _print_diagnostics(errors, checked.workspace.sources)
+    loaded = checked.workspace.files.get(checked.workspace.key(spec))
+    if loaded is None or any(blocking(d) and d.path == loaded.spec.path for d in errors):
         sys.exit(1)
     try:
         result = schedule_spec(loaded.spec, quarter, month, fiscal_naming)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    day = today.date() if today else None
-    if output_format == "json":
-        click.echo(to_json(result, day))
-    else:
-        click.echo(table(result, day, style=click.style))
-    if _print_errors(result.diagnostics, spec):
-        sys.exit(1)
+    _echo(to_json(result, today) if output_format == "json" else table(result, today, style=click.style))
+    sys.exit(1 if errors else 0)
 
 
-def _print_errors(diagnostics, path) -> bool:
-    """Print diagnostics on stderr; True when any is an error."""
-    from okrdsl.files import read_source
+def _echo(text: str, err: bool = False) -> None:
+    """Print, in colour only on a terminal, and never when NO_COLOR is set."""
+    click.echo(text, err=err, color=False if os.environ.get("NO_COLOR") else None)
+
+
+def _print_diagnostics(diagnostics, sources) -> None:
     from okrdsl.report.text import format_text
 
-    if not diagnostics:
-        return False
-    source, _ = read_source(path)
-    sources = {source.path: source} if source else {}
     for diagnostic in diagnostics:
-        click.echo(format_text(diagnostic, sources, style=click.style), err=True)
-    return any(d.severity is Severity.ERROR for d in diagnostics)
+        _echo(format_text(diagnostic, sources, style=click.style), err=True)
+
+

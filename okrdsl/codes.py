@@ -60,7 +60,11 @@ FILE_NOT_FOUND = Code("OKR010", "file-not-found", E, "The path does not exist.")
 NOT_UTF8 = Code("OKR011", "not-utf8", E, "The file is not UTF-8 text.")
 EMPTY_FILE = Code("OKR012", "empty-file", W, "The file holds nothing but blank lines and comments.")
 IS_DIRECTORY = Code("OKR013", "is-a-directory", E, "A folder was given where a file was expected.")
-UNREADABLE = Code("OKR014", "unreadable-file", E, "The file could not be read (permissions or a device error).")
+UNREADABLE = Code("OKR014", "unreadable-file", E, "The file could not be read (permissions, or not a regular file).")
+NO_FILES = Code(
+    "OKR015", "no-spec-files", W, "A folder given to check holds no .okrp files.",
+    doc="Usually a wrong path in a CI job or hook: the check would pass without checking anything.",
+)
 UNKNOWN_KIND = Code(
     "OKR020", "unknown-artifact-kind", E, "An artifact's kind is not one okrdsl knows.",
     doc="Kinds are: issue, doc, video, channel, tool, template, mr, page.",
@@ -101,7 +105,7 @@ CODES: dict[str, Code] = {
     code.id: code
     for code in (
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
-        FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE,
+        FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES,
         UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE,
     )

@@ -48,17 +48,28 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
 
 
 def discover(paths) -> tuple[list[str], list[Diagnostic]]:
-    """The .okrp files named by `paths`: files as given, folders searched recursively."""
+    """The .okrp files named by `paths`: files as given, folders searched recursively.
+
+    A file named twice (or by two paths, such as relative and absolute) is listed once.
+    """
     found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         path = str(raw)
         if os.path.isdir(path):
+            inside = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(SUFFIX))
+                inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(SUFFIX))
+            if not inside:
+                problems.append(_problem(path, codes.NO_FILES, f"no .okrp files in {path}",
+                                         hint="check the path: nothing was checked here"))
+            found.extend(inside)
         elif os.path.exists(path):
             found.append(path)
         else:
             problems.append(_problem(path, codes.FILE_NOT_FOUND, f"no such file or folder: {path}"))
-    return list(dict.fromkeys(os.path.normpath(p) for p in found)), problems
+    unique: dict[str, str] = {}
+    for path in found:
+        unique.setdefault(os.path.realpath(path), os.path.normpath(path))
+    return list(unique.values()), problems

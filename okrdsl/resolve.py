@@ -25,6 +25,17 @@ class Workspace:
 
     files: dict[str, Loaded] = attrs.Factory(dict)
     sources: dict[str, Source] = attrs.Factory(dict)
+    unreadable: set[str] = attrs.Factory(set)
+    _keys: dict[str, str] = attrs.Factory(dict)
+
+    def key(self, path: str) -> str:
+        """The path under which a file is (or will be) loaded: the first name it was met by."""
+        return self._keys.setdefault(os.path.realpath(path), os.path.normpath(path))
+
+    @property
+    def file_count(self) -> int:
+        """Files read or tried: loaded ones and ones that could not be read."""
+        return len(self.files) + len(self.unreadable - set(self.files))
     diagnostics: list[Diagnostic] = attrs.Factory(list)
 
     @property
@@ -34,7 +45,7 @@ class Workspace:
     def includes_of(self, path: str) -> list[str]:
         """The paths a file includes, as loaded (missing ones left out)."""
         spec = self.files[path].spec
-        found = (include_path(path, include.path) for include in spec.includes)
+        found = (self.key(include_path(path, include.path)) for include in spec.includes)
         return [p for p in found if p in self.files]
 
     def visible(self, path: str) -> list[ir.Spec]:
@@ -67,7 +78,7 @@ def load_workspace(paths, workspace: Workspace | None = None) -> Workspace:
     """Load `paths` (already discovered files) and, recursively, what they include."""
     workspace = workspace or Workspace()
     for path in paths:
-        _load(os.path.normpath(str(path)), workspace, stack=[], named_at=None)
+        _load(workspace.key(str(path)), workspace, stack=[], named_at=None)
     return workspace
 
 
@@ -84,6 +95,8 @@ def _load(path: str, workspace: Workspace, stack: list[str], named_at: ir.Includ
         return
     source, problems = read_source(path, named_at.target.span if named_at else None)
     if source is None:
+        if not any(p.code in _MISSING for p in problems):
+            workspace.unreadable.add(path)
         for problem in problems:
             if named_at is not None and problem.code in _MISSING:
                 problem = attrs.evolve(problem, code=codes.INCLUDE_NOT_FOUND.id,
@@ -94,4 +107,4 @@ def _load(path: str, workspace: Workspace, stack: list[str], named_at: ir.Includ
     workspace.sources[path] = source
     workspace.files[path] = loaded
     for include in loaded.spec.includes:
-        _load(include_path(path, include.path), workspace, stack + [path], include)
+        _load(workspace.key(include_path(path, include.path)), workspace, stack + [path], include)

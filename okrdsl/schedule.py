@@ -101,8 +101,9 @@ class Resolver:
     def item_date(self, name: ir.Name) -> datetime.date | None:
         item = self.by_key.get(name.value)
         if item is None:
+            named = [key for key, found in self.by_key.items() if getattr(found, "id", None) is not None]
             self.report(codes.UNKNOWN_ANCHOR, name, f'"{name.value}" is not a meeting or step of this spec',
-                        hint=did_you_mean(name.value, self.by_key) or "give the step an id with `as`, such as `at -4w as review:`")
+                        hint=did_you_mean(name.value, named) or "give the step an id with `as`, such as `at -4w as review:`")
             return None
         if name.value in self.visiting:
             loop = " -> ".join(self.visiting[self.visiting.index(name.value):] + [name.value])

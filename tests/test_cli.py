@@ -135,11 +135,40 @@ def test_folders_are_searched_for_okrp_files(tmp_path):
 
 
 def test_exit_zero_and_select_and_ignore(tmp_path):
-    path = write(tmp_path, "bad.okrp", 'artifact ally tol "Ally.io"\n')
+    path = write(tmp_path, "bad.okrp", 'roles\n  PM "PM"\nphase p "P"\n  at -4w: PMM drafts\n')
     assert run("check", "--exit-zero", path)[0] == 0
-    assert run("check", "--ignore", "OKR020", path) == (0, "no problems in 1 file\n")
-    assert run("check", "--select", "OKR0", path)[0] == 1
-    assert run("check", "--select", "OKR1", path)[0] == 0
+    assert run("check", "--ignore", "OKR102", path)[0] == 0
+    assert run("check", "--ignore", "unknown-role,OKR501", path) == (0, "no problems in 1 file\n")
+    assert run("check", "--select", "OKR1", path)[0] == 1
+    assert run("check", "--select", "OKR3", path)[0] == 0
+
+
+def test_select_and_ignore_never_hide_what_kept_a_file_from_being_read(tmp_path):
+    path = write(tmp_path, "bad.okrp", 'roles\n  PM "Product Manager\n')
+    code, output = run("check", "--select", "OKR3", "--ignore", "OKR0", path)
+    assert code == 1
+    assert "[OKR004]" in output
+
+
+def test_a_folder_without_specs_is_a_warning(tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, output = run("check", str(tmp_path / "empty"))
+    assert code == 0
+    assert output.splitlines()[0] == f"{tmp_path / 'empty'}:1:1: warning: no .okrp files in {tmp_path / 'empty'} [OKR015]"
+    assert run("check", "--strict", str(tmp_path / "empty"))[0] == 1
+
+
+def test_one_file_named_two_ways_is_checked_once(tmp_path, monkeypatch):
+    write(tmp_path, "a.okrp", 'roles\n  PM "Product Manager\n')
+    monkeypatch.chdir(tmp_path)
+    code, output = run("check", ".", str(tmp_path), "a.okrp")
+    assert output.count("[OKR004]") == 1
+    assert output.splitlines()[-1] == "1 error, 0 warnings in 1 file"
+
+
+def test_an_unreadable_file_is_counted(tmp_path):
+    path = write(tmp_path, "latin1.okrp", "roles\n  PM \"Caf\xe9\"\n".encode("latin-1"))
+    assert run("check", path)[1].splitlines()[-1] == "1 error, 0 warnings in 1 file"
 
 
 def test_a_usage_error_exits_two():

@@ -45,6 +45,8 @@ def test_the_include_messages(monkeypatch):
 def triggered_elsewhere(tmp_path) -> set[str]:
     """Codes that need a path rather than a file's content."""
     codes = {d.code for d in check([str(tmp_path / "missing.okrp")]).diagnostics}
+    (tmp_path / "no-specs").mkdir()
+    codes |= {d.code for d in check([str(tmp_path / "no-specs")]).diagnostics}
     codes |= {d.code for d in okrdsl.load(tmp_path).diagnostics}
     fifo = tmp_path / "pipe.okrp"
     os.mkfifo(fifo)

@@ -24,7 +24,7 @@ def precommit_home(tmp_path_factory):
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def run_hook(repo: Path, home: Path) -> subprocess.CompletedProcess:
+def run_hook(repo: Path, home: Path, all_files: bool = True) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
@@ -34,7 +34,8 @@ def run_hook(repo: Path, home: Path) -> subprocess.CompletedProcess:
     }
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "okrdsl-check", "--all-files", "--color", "never"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "okrdsl-check", "--color", "never"]
+        + (["--all-files"] if all_files else []),
         cwd=repo, capture_output=True, text=True, env=env, timeout=600,
     )
 
@@ -59,3 +60,15 @@ def test_the_hook_passes_on_a_good_spec_and_fails_on_a_bad_one(repo, precommit_h
     assert "Failed" in failed.stdout
     assert 'q3.okrp:4:11: error: "PLTT" is not a declared role [OKR102]' in failed.stdout
     assert "did you mean \"PLT\"?" in failed.stdout
+
+
+def test_the_hook_checks_what_includes_a_changed_catalogue(repo, precommit_home):
+    (repo / "q3.okrp").write_text(GOOD, encoding="utf-8")
+    assert run_hook(repo, precommit_home).returncode == 0
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "specs"],
+                   cwd=repo, check=True)
+    roles = (repo / "roles.okrp").read_text(encoding="utf-8")
+    (repo / "roles.okrp").write_text("\n".join(l for l in roles.splitlines() if not l.lstrip().startswith("PLT ")) + "\n")
+    failed = run_hook(repo, precommit_home, all_files=False)  # only roles.okrp is staged
+    assert failed.returncode == 1, failed.stdout
+    assert 'q3.okrp:4:11: error: "PLT" is not a declared role [OKR102]' in failed.stdout

@@ -181,7 +181,8 @@ def test_schedule_json_with_today_marks_status():
     [
         (["--quarter", "FY23-Q9"], '"FY23-Q9" is not a fiscal quarter: write it like FY23-Q3, FY23 Q3 or fy23q3'),
         (["--fiscal-start", "Febuary"], '"Febuary" is not a month'),
-        (["--today", "12/07/2022"], "'12/07/2022' does not match the format '%Y-%m-%d'"),
+        (["--today", "12/07/2022"], '"12/07/2022" is not a date: write it as YYYY-MM-DD, such as 2022-07-12, or "today"'),
+        (["--today", "2022-02-30"], '"2022-02-30" is not a date'),
     ],
 )
 def test_schedule_usage_errors(args, message):
@@ -192,7 +193,7 @@ def test_schedule_usage_errors(args, message):
 
 def test_schedule_without_a_quarter(tmp_path):
     path = tmp_path / "p.okrp"
-    path.write_text('phase p "P"\n  at -4w: PM x\n', encoding="utf-8")
+    path.write_text('roles\n  PM "Product Manager"\nphase p "P"\n  at -4w: PM x\n', encoding="utf-8")
     code, output = run("schedule", str(path))
     assert code == 2
     assert "names no quarter" in output
@@ -213,3 +214,25 @@ def test_schedule_of_a_loop_prints_the_table_and_the_error(tmp_path):
     code, output = run("schedule", str(path))
     assert code == 1
     assert "undated" in output and "[OKR203]" in output
+
+
+def test_schedule_prints_the_errors_check_would_and_exits_one(tmp_path):
+    path = tmp_path / "p.okrp"
+    path.write_text('process "P" for FY23-Q3\nroles\n  PM "Product Manager"\nphase p "P"\n'
+                    "  at -4w: PM drafts\n  at -5w: PMM reviews\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["schedule", str(path)], color=False)
+    assert result.exit_code == 1
+    assert "[OKR201]" in result.stderr and "[OKR102]" in result.stderr
+    assert result.stdout.startswith("P: FY23-Q3, 2022-08-01 to 2022-10-31")
+
+
+def test_schedule_of_a_folder_is_a_usage_error():
+    code, output = run("schedule", str(SPECS))
+    assert code == 2
+    assert "is a folder: name one .okrp file with a process" in output
+
+
+def test_today_may_be_today():
+    code, output = run("schedule", str(SPECS / "fy23-q3.okrp"), "--today", "today")
+    assert code == 0
+    assert f"(today {datetime.date.today().isoformat()})" in output
