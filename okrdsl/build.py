@@ -15,13 +15,12 @@ import re
 from lark import Token, Tree
 
 from okrdsl import codes, ir
+from okrdsl.calendar import parse_month
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.source import Source, Span
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
-_REF = re.compile(r"(?<![\w@#&])([@#])([A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_]+)*)")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july",
-           "august", "september", "october", "november", "december")
+_REF = re.compile(r"(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)")
 _UNIT_DAYS = {"d": 1, "w": 7}
 
 
@@ -77,6 +76,8 @@ def _all_tokens(tree: Tree):
 
 
 def _unquote(token: Token) -> str:
+    if token.value.startswith("\u201c"):
+        return token.value[1:-1]
     return re.sub(r"\\(.)", r"\1", token.value[1:-1])
 
 
@@ -201,7 +202,7 @@ class _Builder:
         fiscal = ir.FiscalYear()
         fiscal_tree = _tree(tree, "fiscal_year")
         if fiscal_tree is not None:
-            month = _MONTHS.index(_token(fiscal_tree, "MONTH").value.lower()) + 1
+            month = parse_month(_token(fiscal_tree, "MONTH").value)
             naming = _tree(fiscal_tree, "naming")
             named_by = _token(naming, "YEAR_END").value if naming is not None else "end"
             fiscal = ir.FiscalYear(month, named_by, self.span(fiscal_tree))

@@ -7,6 +7,8 @@ it) is blanked out and the file parsed again, so one run reports up to
 
 from __future__ import annotations
 
+import re
+
 import attrs
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -87,11 +89,14 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     offset = getattr(error, "pos_in_stream", None)
     if isinstance(error, UnexpectedToken):
         offset = error.token.start_pos
-    if offset is not None and text[offset:offset + 1] == '"':
-        rest_of_line = text[offset:].split("\n", 1)[0].rstrip("\r")
-        if rest_of_line.count('"') % 2 == 1:
-            return _at(source, offset, offset + len(rest_of_line), codes.UNCLOSED_QUOTE,
-                       "this text has no closing double quote", hint='end it with " on the same line')
+    if offset is not None and offset < len(text):
+        unclosed = _unclosed_quote(text, offset)
+        if unclosed is not None:
+            start, end = unclosed
+            message = ("this text has no closing double quote" if start == offset
+                       else "a text in double quotes on this line has no closing quote")
+            return _at(source, start, end, codes.UNCLOSED_QUOTE, message,
+                       hint='each text in double quotes ends with " on the same line')
     if isinstance(error, IndentationError_):
         offset, _, _ = error.where
         if error.width and len(error.levels) == 1 and error.levels[0] == 0 and error.first:
@@ -125,6 +130,23 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     word = word if len(word) >= len(token.value) else token.value
     return _at(source, start, start + len(word), codes.SYNTAX_ERROR,
                f"unexpected {_quoted(word)}: expected {expected}", hint=keyword_hint(token.value, accepted))
+
+
+def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
+    """(start, end) of the rest of the line from its first quote, if the line's
+    straight double quotes (outside a comment) do not pair up."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].rstrip("\r")
+    code = re.sub(r'\\.', "  ", line)
+    comment = re.search(r'#\s[^"]*$', code)
+    code = code[: comment.start()] if comment else code
+    if code.count('"') % 2 == 0:
+        return None
+    if text[offset:offset + 1] == '"' and code[offset - line_start:].count('"') % 2 == 1:
+        return offset, line_start + len(code.rstrip())
+    first = code.index('"')
+    return line_start + first, line_start + len(code.rstrip())
 
 
 def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacters) -> Diagnostic:

@@ -23,7 +23,7 @@ KEYWORDS = {
 ident = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,10}", fullmatch=True).filter(lambda s: s.lower() not in KEYWORDS)
 words = st.text(alphabet=string.ascii_letters + string.digits + " ,.'()&/-", min_size=1, max_size=40).map(
     lambda s: " ".join(s.split())
-).filter(lambda s: s and s[0] not in "-,")
+).filter(lambda s: s and s[0] not in "-,&/" and s.split()[0] != "and")  # these would join actors
 quoted = st.text(alphabet=string.ascii_letters + string.digits + " .,:'#@-&", max_size=30)
 weeks = st.integers(min_value=0, max_value=12)
 

@@ -43,7 +43,8 @@ def _role_hint(word: str, scope) -> str:
     if word in keywords():
         return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
                 "check that the line sits under the right block")
-    return did_you_mean(word, scope.role_names) or "declare it in a roles block, or include the role catalogue"
+    return (did_you_mean(word, scope.role_names) or did_you_mean(word, keywords())
+            or "declare it in a roles block, or include the role catalogue")
 
 
 @rule("OKR103", "unknown-reference", ERROR)
