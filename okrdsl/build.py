@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import itertools
 import re
 
 from lark import Token, Tree
 
 from okrdsl import codes, ir
-from okrdsl.calendar import parse_month
+from okrdsl.calendar import parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
+from okrdsl.grammar import keywords
 from okrdsl.source import Source, Span
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
 _REF = re.compile(r"(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)")
 _UNIT_DAYS = {"d": 1, "w": 7}
+MAX_OFFSET_DAYS = 520 * 7
 
 
 def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list[Diagnostic]]:
@@ -104,6 +107,15 @@ class _Builder:
         if token.value not in allowed:
             self.report(code, token, f'"{token.value}" is not {what}',
                         hint=did_you_mean(token.value, allowed) or "use one of: " + ", ".join(allowed))
+
+    def single(self, tree: Tree, *settings: str) -> None:
+        """Report a setting that takes one value but is given more than once under `tree`."""
+        for data in settings:
+            for repeat in _trees(tree, data)[1:]:
+                leading = itertools.takewhile(lambda t: t.value in keywords(), _all_tokens(repeat))
+                word = " ".join(t.value for t in leading)
+                self.report(codes.REPEATED_SETTING, repeat, f'"{word}" is given more than once here',
+                            hint="keep one; okrdsl will not guess which one you meant")
 
     def role_lists(self, tree: Tree, data: str) -> tuple[ir.Name, ...]:
         """The roles of every `data` line under `tree` (owner, scheduled by, attendees, ...)."""
@@ -189,16 +201,18 @@ class _Builder:
                        tuple(aliases), handle, self.span(tree))
 
     def quarter(self, token: Token) -> ir.Quarter | None:
-        match = re.fullmatch(r"FY(\d+)-?Q(\d+)", token.value, re.IGNORECASE)
-        digits, number = match.group(1), int(match.group(2))
-        if len(digits) not in (2, 4) or not 1 <= number <= 4:
-            self.report(codes.INVALID_QUARTER, token, f'"{token.value}" is not a fiscal quarter',
-                        hint="write the fiscal year and quarter 1 to 4, such as FY23-Q3")
+        try:
+            year, number = parse_quarter(token.value)
+        except ValueError as error:
+            out_of_range = "out of range" in str(error)
+            self.report(codes.OUT_OF_RANGE if out_of_range else codes.INVALID_QUARTER, token,
+                        str(error) if out_of_range else f'"{token.value}" is not a fiscal quarter',
+                        hint=None if out_of_range else "write the fiscal year and quarter 1 to 4, such as FY23-Q3")
             return None
-        year = int(digits) + (2000 if len(digits) == 2 else 0)
         return ir.Quarter(year, number, token.value, self.span(token))
 
     def process(self, tree: Tree) -> ir.Process:
+        self.single(tree, "fiscal_year", "weekends", "learnings", "feedback")
         fiscal = ir.FiscalYear()
         fiscal_tree = _tree(tree, "fiscal_year")
         if fiscal_tree is not None:
@@ -277,6 +291,7 @@ class _Builder:
         return ir.Step(key=key, when=when, id=given, after=self.after(tree), span=self.span(tree), **self.work(tree))
 
     def meeting(self, tree: Tree, phase: str) -> ir.Meeting:
+        self.single(tree, "goal", "agenda", "fallback")
         when_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data in _WHEN), None)
         goal = _tree(tree, "goal")
         agenda = _tree(tree, "agenda")
@@ -301,6 +316,9 @@ class _Builder:
         count = _token(tree, "INT")
         every = int(count.value) if count is not None else 1
         unit = _token(tree, "UNIT").value.rstrip("s")
+        if not 1 <= every <= 1000:
+            self.report(codes.OUT_OF_RANGE, count, f"every {every} {unit}s cannot be scheduled",
+                        hint=f"repeat every 1 to 1000 {unit}s")
         given = self.item_id(tree)
         key = given.value if given else derive_key(phase, f"every-{every}-{unit}", taken)
         start = _tree(tree, "range_from")
@@ -340,7 +358,11 @@ class _Builder:
         if tree.data == "on":
             return ir.On(self.date(_token(tree, "DATE")), span)
         if tree.data == "within":
-            return ir.Within(_days(_token(tree, "DURATION").value), self.moment(_moment_tree(tree)), span)
+            duration = _token(tree, "DURATION")
+            if _days(duration.value) > MAX_OFFSET_DAYS:
+                self.report(codes.OUT_OF_RANGE, duration, f"a window of {duration.value} is more than 10 years long",
+                            hint="okrdsl schedules windows of up to 520w")
+            return ir.Within(_days(duration.value), self.moment(_moment_tree(tree)), span)
         return ir.Ongoing(span)
 
     def moment(self, tree: Tree) -> ir.Moment:
@@ -352,12 +374,16 @@ class _Builder:
         text = " ".join(t.value for t in _all_tokens(tree))
         text = re.sub(r"\s*([+-])\s*", r"\1", text).lstrip("+")
         anchor = {"from_start": "start", "from_end": "end", "from_item": "item"}[tree.data]
+        if abs(days) > MAX_OFFSET_DAYS:
+            self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor",
+                        hint="okrdsl schedules offsets of up to 520w")
         item = _token(tree, "IDENT")
         return ir.Moment(anchor, days, self.name(item) if item is not None else None, text, self.span(tree))
 
     # --- policy and OKRs ---
 
     def policy(self, tree: Tree) -> ir.Policy:
+        self.single(tree, "company_objectives", "key_results_per_objective", "objectives_cap")
         company = _tree(tree, "company_objectives")
         per_objective = _tree(tree, "key_results_per_objective")
         cap = _tree(tree, "objectives_cap")
@@ -369,6 +395,7 @@ class _Builder:
             capped_levels=self.names(cap) if cap is not None else (),
             max_capped_objectives=int(_token(cap, "INT").value) if cap is not None else None,
             span=self.span(tree),
+            key_results_span=self.span(per_objective) if per_objective is not None else None,
         )
 
     def okr_set(self, tree: Tree) -> ir.OkrSet:
@@ -378,6 +405,7 @@ class _Builder:
     def objective(self, tree: Tree) -> ir.Objective:
         ident, level = _tokens(tree, "IDENT")
         self.one_of(level, ir.OBJECTIVE_LEVELS, codes.UNKNOWN_LEVEL, "a level of objective")
+        self.single(tree, "owner", "aligns")
         aligns = _tree(tree, "aligns")
         return ir.Objective(
             id=self.name(ident),
@@ -390,6 +418,7 @@ class _Builder:
         )
 
     def key_result(self, tree: Tree) -> ir.KeyResult:
+        self.single(tree, "owner", "target", "progress", "health")
         target = _tree(tree, "target")
         progress = _tree(tree, "progress")
         health = _tree(tree, "health")

@@ -17,6 +17,7 @@ import attrs
 
 MONTHS = tuple(name.lower() for name in _stdlib_calendar.month_name[1:])
 WEEKEND_RULES = ("keep", "next-monday", "previous-friday")
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _QUARTER = re.compile(r"\s*FY\s*(\d{2}|\d{4})\s*[-_ ]?\s*Q([1-4])\s*", re.IGNORECASE)
 
 
@@ -35,6 +36,8 @@ def parse_quarter(text: str) -> tuple[int, int]:
         raise ValueError(f'"{text}" is not a fiscal quarter: write it like FY23-Q3, FY23 Q3 or fy23q3')
     digits, number = match.groups()
     year = int(digits) + (2000 if len(digits) == 2 else 0)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f'"{text.strip()}" is out of range: okrdsl dates fiscal years {FIRST_YEAR} to {LAST_YEAR}')
     return year, int(number)
 
 

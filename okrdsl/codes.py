@@ -93,6 +93,22 @@ DUPLICATE_BLOCK = Code(
     bad='process "Q3 workflow" for FY23-Q3\nprocess "Q4 workflow" for FY23-Q4  # OKR024\n',
     good='process "Q3 workflow" for FY23-Q3\n',
 )
+REPEATED_SETTING = Code(
+    "OKR025", "repeated-setting", E, "A setting that takes one value is given twice.",
+    doc="A key result has one progress, a meeting one goal, a policy one number of company objectives: "
+        "okrdsl would have to pick one, so it asks you to.",
+    bad='roles\n  CEO "CEO"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n  objective C1 company "Grow" owner CEO\n'
+        '    kr C1.1 "Up 10%" owner CEO progress 10% progress 20%  # OKR025\n',
+    good='roles\n  CEO "CEO"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n  objective C1 company "Grow" owner CEO\n'
+         '    kr C1.1 "Up 10%" owner CEO progress 20%\n',
+)
+OUT_OF_RANGE = Code(
+    "OKR026", "out-of-range", E, "A number is outside what okrdsl can schedule.",
+    doc="Offsets reach at most 10 years (520w) from their anchor, cadences repeat every 1 to 1000 days, "
+        "weeks or months, and fiscal years run from 1900 to 2999.",
+    bad='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n  every 0 weeks: KROwner updates their KRs  # OKR026\n',
+    good='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n  every 2 weeks: KROwner updates their KRs\n',
+)
 INCLUDE_NOT_FOUND = Code(
     "OKR100", "include-not-found", E, "An included file cannot be read.",
     doc="The path of an include is relative to the file that includes it.",
@@ -106,7 +122,7 @@ CODES: dict[str, Code] = {
     for code in (
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES,
-        UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK,
+        UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE,
     )
 }

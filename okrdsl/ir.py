@@ -305,6 +305,7 @@ class Policy:
     capped_levels: tuple[Name, ...] = ()
     max_capped_objectives: int | None = None
     span: Span | None = span_field()
+    key_results_span: Span | None = span_field()
 
 
 OBJECTIVE_LEVELS = ("company", "shared", "product", "engineering")

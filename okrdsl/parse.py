@@ -16,7 +16,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
-from okrdsl.postlex import IndentationError_, indent_width
+from okrdsl.postlex import MAX_DEPTH, IndentationError_, indent_width
+from okrdsl.report.text import plural
 from okrdsl.source import Source
 
 MAX_SYNTAX_ERRORS = 10
@@ -43,7 +44,12 @@ def parse(source: Source) -> Parsed:
             if not (diagnostics and _is_cascade(error)):
                 diagnostics.append(diagnostic)
             line = diagnostic.span.line
-            if line in blanked or len(diagnostics) >= MAX_SYNTAX_ERRORS:
+            if len(diagnostics) >= MAX_SYNTAX_ERRORS:
+                last = diagnostics[-1]
+                diagnostics[-1] = attrs.evolve(last, message=last.message + f" (okrdsl stops after {MAX_SYNTAX_ERRORS} "
+                                               "syntax errors in a file)")
+                return Parsed(None, (), tuple(diagnostics))
+            if line in blanked:
                 return Parsed(None, (), tuple(diagnostics))
             text = _blank_statement(text, line, blanked)
 
@@ -99,12 +105,15 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
                        hint='each text in double quotes ends with " on the same line')
     if isinstance(error, IndentationError_):
         offset, _, _ = error.where
+        if error.too_deep:
+            return _at(source, offset, offset, codes.BAD_INDENT,
+                       f"this line is nested more than {MAX_DEPTH} levels deep", hint="flatten the sub-steps")
         if error.width and len(error.levels) == 1 and error.levels[0] == 0 and error.first:
             return _at(source, offset, offset, codes.BAD_INDENT,
                        "the first line of the file is indented", hint="start it at the beginning of the line")
         levels = " or ".join(str(level) for level in error.levels)
         return _at(source, offset, offset, codes.BAD_INDENT,
-                   f"this line is indented by {error.width} spaces, which matches no line above it",
+                   f"this line is indented by {plural(error.width, 'space')}, which matches no line above it",
                    hint=f"indent it by {levels} spaces, like a line above it")
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_characters(source, text, error)

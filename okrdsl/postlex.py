@@ -12,6 +12,7 @@ import re
 from lark import Token
 
 TAB_WIDTH = 4
+MAX_DEPTH = 50
 _COMMENT = re.compile(r"#[^\r\n]*")
 
 
@@ -21,9 +22,11 @@ class IndentationError_(Exception):
     `where` is the (offset, line, column) of the first character of the line.
     """
 
-    def __init__(self, where: tuple[int, int, int], width: int, levels: list[int], first: bool = False):
+    def __init__(self, where: tuple[int, int, int], width: int, levels: list[int], first: bool = False,
+                 too_deep: bool = False):
         super().__init__("inconsistent dedent")
         self.first = first
+        self.too_deep = too_deep
         self.where = where
         self.width = width
         self.levels = levels
@@ -70,6 +73,8 @@ class Postlexer:
             width = indent_width(indent)
             after = _after(token)
             if width > levels[-1]:
+                if len(levels) > MAX_DEPTH:
+                    raise IndentationError_(after, width, list(levels), too_deep=True)
                 levels.append(width)
                 yield _marker("_INDENT", indent, after)
                 continue

@@ -82,7 +82,17 @@ def load_workspace(paths, workspace: Workspace | None = None) -> Workspace:
     return workspace
 
 
+MAX_INCLUDE_DEPTH = 100
+
+
 def _load(path: str, workspace: Workspace, stack: list[str], named_at: ir.Include | None) -> None:
+    if len(stack) > MAX_INCLUDE_DEPTH:
+        workspace.diagnostics.append(Diagnostic(
+            codes.INCLUDE_CYCLE.id, codes.INCLUDE_CYCLE.severity,
+            f"includes nest more than {MAX_INCLUDE_DEPTH} files deep here", named_at.target.span,
+            hint="include the shared files from one place instead of in a chain",
+        ))
+        return
     if path in stack:
         loop = " -> ".join(stack[stack.index(path):] + [path])
         workspace.diagnostics.append(Diagnostic(

@@ -48,8 +48,8 @@ def scope_of(specs: list[ir.Spec]) -> Scope:
             scope.role_names.setdefault(role.id.value, declared)
         for artifact in spec.artifacts:
             scope.artifacts.setdefault(artifact.id.value, Declared("artifact", artifact.id, artifact))
-        if scope.policy is None:
-            scope.policy = spec.policy
+        if spec.policy is not None:
+            scope.policy = spec.policy  # the nearest policy wins: the file's own over an included one
     for spec in specs:
         for role in spec.roles:
             for alias in role.aliases:

@@ -224,3 +224,17 @@ def test_a_closed_pipe_is_not_an_error():
     )
     assert result.stdout.startswith("FY23 Q2 Product OKR Workflow")
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_limits_give_messages_not_crashes(tmp_path):
+    deep = ['roles', '  PM "PM"', 'phase p "P"', '  at -4w: PM a'] + ["  " * (i + 1) + f"PM level {i}" for i in range(1, 80)]
+    code, output = run("check", write(tmp_path, "deep.okrp", "\n".join(deep) + "\n"))
+    assert code == 1 and "this line is nested more than 50 levels deep [OKR003]" in output
+    for i in range(150):
+        write(tmp_path, f"chain/f{i}.okrp", f'include "f{i + 1}.okrp"\n' if i < 149 else 'roles\n  PM "PM"\n')
+    code, output = run("check", str(tmp_path / "chain" / "f0.okrp"))
+    assert code == 1 and "includes nest more than 100 files deep here [OKR101]" in output
+    code, output = run("check", write(tmp_path, "far.okrp", 'process "P" for FY0002-Q1\nphase p "P"\n  at -999999w: PM x\n'))
+    assert code == 1 and "internal error" not in output
+    assert '"FY0002-Q1" is out of range: okrdsl dates fiscal years 1900 to 2999 [OKR026]' in output
+    assert "-999999w is more than 10 years away from its anchor [OKR026]" in output

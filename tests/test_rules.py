@@ -91,3 +91,49 @@ def test_okrdsl_explain_of_an_unknown_code_is_a_usage_error():
     code, output = run("explain", "OKR999")
     assert code == 2
     assert 'Error: "OKR999" is not an okrdsl code' in output
+
+
+# --- behaviour beyond the examples ------------------------------------------------------
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_broken_catalogue_is_one_error_not_one_per_role_use(tmp_path):
+    write(tmp_path, "roles.okrp", 'roles\n  PM "Product Manager\n  VPP "VP of Product"\n')
+    quarter = write(tmp_path, "q.okrp", 'include "roles.okrp"\nphase p "P"\n  at -4w: PM drafts\n  at -3w: VPP reviews\n')
+    assert [(d.code, d.span.path) for d in check([quarter]).diagnostics] == [("OKR004", str(tmp_path / "roles.okrp"))]
+
+
+def test_the_files_own_policy_wins_over_an_included_one(tmp_path):
+    write(tmp_path, "pol.okrp", "policy\n  company objectives: 1\n")
+    okrs = write(tmp_path, "okrs.okrp", 'include "pol.okrp"\nroles\n  CEO "CEO"\npolicy\n  company objectives: 2\n'
+                 'okrs for FY23-Q3\n'
+                 '  objective C1 company "A" owner CEO\n    kr C1.1 "a" owner CEO\n'
+                 '  objective C2 company "B" owner CEO\n    kr C2.1 "b" owner CEO\n')
+    assert check([okrs]).diagnostics == ()
+
+
+def test_the_company_objectives_message_names_the_policy(tmp_path):
+    okrs = write(tmp_path, "okrs.okrp", 'roles\n  CEO "CEO"\npolicy\n  company objectives: 2\nokrs for FY23-Q3\n'
+                 '  objective C1 company "A" owner CEO\n    kr C1.1 "a" owner CEO\n')
+    (diagnostic,) = check([okrs]).diagnostics
+    assert diagnostic.message == f"this OKR set has 1 company objective; the policy at {okrs}:3:1 asks for exactly 2"
+    assert diagnostic.hint is None
+
+
+def test_without_a_policy_the_message_says_whose_number_it_is(tmp_path):
+    okrs = write(tmp_path, "okrs.okrp", 'roles\n  CEO "CEO"\nokrs for FY23-Q3\n'
+                 '  objective C1 company "A" owner CEO\n    kr C1.1 "a" owner CEO\n')
+    (diagnostic,) = check([okrs]).diagnostics
+    assert diagnostic.message == "this OKR set has 1 company objective; it should have exactly 3, the handbook's number"
+
+
+def test_the_tenth_syntax_error_says_okrdsl_stopped():
+    import okrdsl
+
+    _, diagnostics = okrdsl.loads('phase p "P"\n' + "  at 5: PM x\n" * 12)
+    assert diagnostics[-1].message.endswith("(okrdsl stops after 10 syntax errors in a file)")

@@ -38,9 +38,13 @@ class Finding:
 
 @attrs.frozen
 class File:
+    """A file that loaded without errors. `complete` is false when something it includes
+    is missing or broken: its scope then lacks names, so "not declared" would mislead."""
+
     path: str
     spec: ir.Spec
     scope: Scope
+    complete: bool = True
 
 
 @attrs.define
@@ -54,8 +58,26 @@ class Context:
             if any(d.severity is Severity.ERROR and d.code < "OKR100" for d in loaded.diagnostics):
                 continue
             if path not in self._cache:
-                self._cache[path] = File(path, loaded.spec, scope_of(self.workspace.visible(path)))
+                visible = self.workspace.visible(path)
+                self._cache[path] = File(path, loaded.spec, scope_of(visible), self._complete(path))
             yield self._cache[path]
+
+    def _complete(self, path: str) -> bool:
+        """Whether every file `path` includes, directly or not, loaded without errors."""
+        seen, stack = set(), [path]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            loaded = self.workspace.files.get(current)
+            if loaded is None or any(d.severity is Severity.ERROR and d.code < "OKR100" for d in loaded.diagnostics):
+                return False
+            included = self.workspace.includes_of(current)
+            if len(included) < len(loaded.spec.includes):
+                return False
+            stack.extend(included)
+        return True
 
     def memo(self, key, compute):
         """A per-check cache for work several rules share (such as a file's schedule)."""

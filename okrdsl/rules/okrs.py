@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from okrdsl import ir
 from okrdsl.diagnostics import Severity
+from okrdsl.report.text import plural
 from okrdsl.rules import Context, Finding, rule
 
-ERROR = Severity.ERROR
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 HEALTH = ("on-track", "needs-attention", "at-risk")
 DEFAULT_CAPPED = ("shared", "product", "engineering")
 # Product and engineering objectives sit side by side, under shared R&D ones.
@@ -56,9 +57,13 @@ def company_objectives(context: Context):
         wanted = 3 if wanted is None else wanted
         found = [o for o in okr_set.objectives if o.level == "company"]
         if len(found) != wanted:
-            yield Finding(_header(okr_set),
-                          f"this OKR set has {len(found)} company objectives; the policy asks for exactly {wanted}",
-                          "set the number with `company objectives: N` in a policy block" if len(found) else None)
+            policy = file.scope.policy
+            has = f"this OKR set has {plural(len(found), 'company objective')}"
+            if policy and policy.company_objectives is not None:
+                yield Finding(_header(okr_set), f"{has}; the policy at {policy.span} asks for exactly {wanted}")
+            else:
+                yield Finding(_header(okr_set), f"{has}; it should have exactly {wanted}, the handbook's number",
+                              "set another number with `company objectives: N` in a policy block")
 
 
 def _header(okr_set: ir.OkrSet):
@@ -102,7 +107,7 @@ def key_result_count(context: Context):
             count = len(objective.key_results)
             if not low <= count <= high:
                 needs = f"{low} to {high}" if low != high else f"exactly {low}"
-                yield Finding(objective.id.span, f'objective "{objective.id.value}" has {count} key results; '
+                yield Finding(objective.id.span, f'objective "{objective.id.value}" has {plural(count, "key result")}; '
                               f"it needs {needs}")
 
 
@@ -334,3 +339,70 @@ def unknown_health(context: Context):
                 if key_result.health is not None and key_result.health not in HEALTH:
                     yield Finding(key_result.id.span, f'"{key_result.health}" is not a health status',
                                   did_you_mean(key_result.health, HEALTH) or "use on-track, needs-attention or at-risk")
+
+
+@rule("OKR309", "bad-policy", ERROR)
+def bad_policy(context: Context):
+    """A policy block's numbers cannot be met or name an unknown level.
+
+    `key results per objective: MIN..MAX` needs MIN no larger than MAX, and
+    `objectives across LEVELS` takes the levels company, shared, product and
+    engineering.
+
+    Bad:
+        policy
+          key results per objective: 3..1  # OKR309
+
+    Good:
+        policy
+          key results per objective: 1..3
+    """
+    from okrdsl.build import did_you_mean
+
+    for file in context.files():
+        policy = file.spec.policy
+        if policy is None:
+            continue
+        low, high = policy.min_key_results, policy.max_key_results
+        if low is not None and high is not None and low > high:
+            yield Finding(policy.key_results_span, f"key results per objective: {low}..{high} cannot be met: {low} is more than {high}",
+                          f"write {high}..{low}")
+        for level in policy.capped_levels:
+            if level.value not in ir.OBJECTIVE_LEVELS:
+                yield Finding(level.span, f'"{level.value}" is not a level of objective',
+                              did_you_mean(level.value, ir.OBJECTIVE_LEVELS) or "use company, shared, product or engineering")
+
+
+@rule("OKR310", "quarter-mismatch", WARNING)
+def quarter_mismatch(context: Context):
+    """An OKR set is for another quarter than the process beside it.
+
+    A file that holds both a process and an OKR set usually means the same
+    quarter for both; a different one is often a copy from last quarter.
+
+    Bad:
+        process "Workflow" for FY23-Q3
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q2  # OKR310
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+
+    Good:
+        process "Workflow" for FY23-Q3
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+    """
+    for file, okr_set in _sets(context):
+        process = file.spec.process
+        if process and process.quarter and okr_set.quarter and \
+                (process.quarter.year, process.quarter.number) != (okr_set.quarter.year, okr_set.quarter.number):
+            yield Finding(okr_set.quarter.span, f"these OKRs are for {okr_set.quarter}, but the process is for "
+                          f"{process.quarter} ({process.quarter.span})")

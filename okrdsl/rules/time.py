@@ -128,11 +128,12 @@ def after_too_early(context: Context):
 
 @rule("OKR203", "time-loop", ERROR)
 def time_loop(context: Context):
-    """Items are timed relative to each other in a loop.
+    """Items are timed relative to each other, or come after each other, in a loop.
 
     A time relative to another item must lead back, in the end, to the
     quarter's start, its end or a date; a chain that comes back to where it
-    started has no date.
+    started has no date. Likewise `after` lists must not lead back to the
+    item they start from: then none of the items could go first.
 
     Bad:
         roles
@@ -152,6 +153,38 @@ def time_loop(context: Context):
         for diagnostic in _resolver(context, file).diagnostics:
             if diagnostic.code == codes.TIME_LOOP.id:
                 yield Finding(diagnostic.span, diagnostic.message, diagnostic.hint)
+        yield from _after_loops(file)
+
+
+def _after_loops(file: File):
+    """`after` lists that lead back to where they started (`a after b`, `b after a`)."""
+    items = {name: declared.node for name, declared in file.scope.items.items()}
+    reported: set[frozenset] = set()
+    for start, item in items.items():
+        path = [start]
+        stack = [(start, iter(getattr(item, "after", ())))]
+        on_path = {start}
+        while stack:
+            key, pending = stack[-1]
+            names = next(pending, None)
+            if names is None:
+                stack.pop()
+                on_path.discard(key)
+                path.pop()
+                continue
+            if names.value == start:
+                loop = frozenset(path)
+                if loop not in reported:
+                    reported.add(loop)
+                    yield Finding(names.span, "these items come after each other in a loop: "
+                                  + " -> ".join(path + [start]), "drop one of the `after` dependencies")
+                continue
+            target = items.get(names.value)
+            if target is None or names.value in on_path:
+                continue
+            on_path.add(names.value)
+            path.append(names.value)
+            stack.append((names.value, iter(getattr(target, "after", ()))))
 
 
 @rule("OKR204", "impossible-window", ERROR)
@@ -286,3 +319,44 @@ def after_quarter_end(context: Context):
                 yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
                               f"({resolver.end}), but is not timed from the end",
                               "time it from the end, such as end+1w")
+
+
+@rule("OKR207", "impossible-cadence", ERROR)
+def impossible_cadence(context: Context):
+    """A cadence ends before it starts, or repeats more than 1000 times.
+
+    `every week from -2w until end` repeats weekly between the two times; if
+    `until` comes before `from` it never happens, and a range that holds
+    more than 1000 occurrences is almost surely a slip (days for weeks).
+
+    Bad:
+        process "Workflow" for FY23-Q3
+        roles
+          KROwner "Key Result owner"
+        phase scoring "Scoring"
+          every week from end until start: KROwner updates their KRs  # OKR207
+
+    Good:
+        process "Workflow" for FY23-Q3
+        roles
+          KROwner "Key Result owner"
+        phase scoring "Scoring"
+          every week from start until end: KROwner updates their KRs
+    """
+    for file, resolver in _dated(context):
+        for item in file.spec.items():
+            if not isinstance(item, ir.Cadence):
+                continue
+            first = resolver.moment(item.start) if item.start else resolver.start
+            last = resolver.moment(item.until) if item.until else resolver.end
+            if first is None or last is None:
+                continue
+            where = item.until.span if item.until else item.span
+            if last < first:
+                yield Finding(where, f"this cadence ends on {last}, before it starts on {first}",
+                              "swap `from` and `until`, or check their times")
+                continue
+            step_days = {"day": 1, "week": 7, "month": 28}[item.unit] * item.every
+            if (last - first).days // step_days + 1 > 1000:
+                yield Finding(where, f"this cadence would happen more than 1000 times between {first} and {last}",
+                              "check the unit (days or weeks?) and the range")
