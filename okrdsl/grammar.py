@@ -67,7 +67,7 @@ TERMINAL_WORDS = {
 EXPECTATIONS = (
     ({"SIGN", "START", "END", "IDENT"}, "a time such as -4w, end+1w or session1 + 1w"),
     ({"AT", "ON", "WITHIN", "ONGOING", "MEETING", "EVERY", "ALLOW"},
-     "a step (at -4w: ...), a meeting, a cadence (every month: ...) or a rule (allow ...)"),
+     "a step (at -4w: ...), a meeting, a cadence (every month: ...) or a permission (allow ...)"),
     ({"INCLUDE", "ROLES", "PROCESS", "ARTIFACT", "PHASE", "POLICY", "OKRS"},
      "include, roles, process, artifact, phase, policy or okrs at the start of the line"),
     ({"GOAL", "AGENDA", "SCHEDULED", "ATTENDEES", "FALLBACK", "NOTE"},

@@ -8,7 +8,6 @@ from pathlib import Path
 from okrdsl.diagnostics import Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/okrdsl/"
 
 
 def _uri(path: str) -> str:
@@ -61,7 +60,7 @@ def sarif(diagnostics, sources, file_count, style=None) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {
-                "name": "okrdsl", "version": __version__, "informationUri": INFORMATION_URI, "rules": rules,
+                "name": "okrdsl", "version": __version__, "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,

@@ -81,7 +81,7 @@ def unused_artifact(context: Context):
 
 @rule("OKR503", "empty-phase", WARNING)
 def empty_phase(context: Context):
-    """A phase has no steps, meetings, cadences or rules.
+    """A phase has no steps, meetings, cadences or permissions.
 
     A phase holds the work of a part of the cycle; an empty one is usually a
     draft that was never filled in.
@@ -99,7 +99,7 @@ def empty_phase(context: Context):
     for file in context.files():
         for phase in file.spec.phases:
             if not phase.items:
-                yield Finding(phase.id.span, f'phase "{phase.id.value}" has no steps, meetings, cadences or rules')
+                yield Finding(phase.id.span, f'phase "{phase.id.value}" has no steps, meetings, cadences or permissions')
 
 
 @rule("OKR504", "meeting-without-scheduler", WARNING)
