@@ -8,6 +8,7 @@ References stay names here; `okrdsl.resolve` looks them up.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import itertools
@@ -346,8 +347,10 @@ class _Builder:
         try:
             return datetime.date.fromisoformat(token.value)
         except ValueError:
-            self.report(codes.INVALID_DATE, token, f"{token.value} is not a date in the calendar",
-                        hint="write the date as YYYY-MM-DD, such as 2021-09-20")
+            year, month, _ = (int(part) for part in token.value.split("-"))
+            hint = (f"{year}-{month:02d} has {calendar.monthrange(year, month)[1]} days" if 1 <= month <= 12 and year
+                    else "write the date as YYYY-MM-DD, such as 2021-09-20")
+            self.report(codes.INVALID_DATE, token, f"{token.value} is not a date in the calendar", hint=hint)
             return None
 
     def when(self, tree: Tree) -> ir.When:
@@ -430,6 +433,8 @@ class _Builder:
             progress=float(_token(progress, "PERCENT").value.rstrip("%")) if progress is not None else None,
             health=_token(health, "HEALTH").value if health is not None else None,
             span=self.span(tree),
+            progress_span=self.span(_token(progress, "PERCENT")) if progress is not None else None,
+            health_span=self.span(_token(health, "HEALTH")) if health is not None else None,
         )
 
 
@@ -441,7 +446,7 @@ def _moment_tree(tree: Tree) -> Tree:
 
 
 def _days(duration: str) -> int:
-    return int(duration[:-1]) * _UNIT_DAYS[duration[-1]]
+    return int(duration[:-1]) * _UNIT_DAYS[duration[-1].lower()]
 
 
 def _when_slug(tree: Tree) -> str:

@@ -320,6 +320,8 @@ class KeyResult:
     progress: float | None = None
     health: str | None = None
     span: Span | None = span_field()
+    progress_span: Span | None = span_field()
+    health_span: Span | None = span_field()
 
 
 @attrs.frozen

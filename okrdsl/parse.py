@@ -138,7 +138,8 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     word = text[start:].split(None, 1)[0].rstrip(":,;") if text[start:].strip() else token.value
     word = word if len(word) >= len(token.value) else token.value
     return _at(source, start, start + len(word), codes.SYNTAX_ERROR,
-               f"unexpected {_quoted(word)}: expected {expected}", hint=keyword_hint(token.value, accepted))
+               f"unexpected {_quoted(word)}: expected {expected}",
+               hint=keyword_hint(token.value, accepted) or _shape_hint(text, start, word, accepted))
 
 
 def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
@@ -165,7 +166,21 @@ def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacter
     word = rest_of_line.split()[0].rstrip(":,;") or char if rest_of_line.split() else char
     expected = describe_expected(error.allowed or ())
     return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
-               f"unexpected {_quoted(word)}: expected {expected}", hint=keyword_hint(word, error.allowed or ()))
+               f"unexpected {_quoted(word)}: expected {expected}",
+               hint=keyword_hint(word, error.allowed or ()) or _shape_hint(text, offset, word, error.allowed or ()))
+
+
+def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
+    """Hints for common slips that are not misspelled keywords."""
+    if word.startswith("-") and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return 'names cannot contain "-": use "_", as in session_1'
+    if re.fullmatch(r"\d+[dw]", word, re.IGNORECASE) and "SIGN" in set(expected):
+        return f"write -{word} for before the quarter starts, +{word} for after it starts, or end+{word}"
+    if word.startswith("<") and ">" in text[start:text.find("\n", start)]:
+        return "a link cannot contain spaces: write %20 for a space"
+    if word.startswith("\u201c") or word.startswith("\u2018"):
+        return 'use straight double quotes (")'
+    return None
 
 
 def _quoted(word: str) -> str:

@@ -57,3 +57,31 @@ def test_a_misspelled_keyword_read_as_a_role_is_suggested(tmp_path):
     path.write_text('roles\n  ProductOps "Product Operations"\nphase p "P"\n  at -8w: ProductOps drafts\n    lead by ProductOps\n')
     (diagnostic,) = check([str(path)]).diagnostics
     assert (diagnostic.code, diagnostic.hint) == ("OKR102", 'did you mean "led"?')
+
+
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ('phase p "P"\n  meeting session-1 "S" at -4w\n', 'names cannot contain "-": use "_", as in session_1'),
+        ('phase p "P"\n  at 1w: PM x\n', "write -1w for before the quarter starts, +1w for after it starts, or end+1w"),
+        ('artifact a doc "A" <https://gitlab.com/a b>\n', "a link cannot contain spaces: write %20 for a space"),
+        ('phase p "P"\n  on 2024-02-30: PM x\n', "2024-02 has 29 days"),
+    ],
+)
+def test_hints_for_common_slips(text, hint):
+    (diagnostic,) = okrdsl.loads(text).diagnostics
+    assert diagnostic.hint == hint
+
+
+def test_units_may_be_upper_case():
+    spec, diagnostics = okrdsl.loads('phase p "P"\n  at -4W+2D: PM x\n')
+    assert diagnostics == ()
+    assert spec.phases[0].items[0].when.moment.offset_days == -26
+
+
+def test_progress_and_health_findings_point_at_the_value(tmp_path):
+    path = tmp_path / "okrs.okrp"
+    path.write_text('roles\n  CEO "CEO"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n'
+                    '  objective C1 company "Grow" owner CEO\n    kr C1.1 "Up" owner CEO progress 150% health green\n')
+    found = {d.code: (d.span.line, d.span.column, d.span.end_column) for d in check([str(path)]).diagnostics}
+    assert found == {"OKR307": (7, 37, 41), "OKR308": (7, 49, 54)}

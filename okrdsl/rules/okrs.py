@@ -302,7 +302,7 @@ def progress_out_of_range(context: Context):
         for objective in okr_set.objectives:
             for key_result in objective.key_results:
                 if key_result.progress is not None and not 0 <= key_result.progress <= 100:
-                    yield Finding(key_result.id.span, f'key result "{key_result.id.value}" is {key_result.progress:g}% '
+                    yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:g}% '
                                   "done; progress runs from 0% to 100%")
 
 
@@ -337,7 +337,7 @@ def unknown_health(context: Context):
         for objective in okr_set.objectives:
             for key_result in objective.key_results:
                 if key_result.health is not None and key_result.health not in HEALTH:
-                    yield Finding(key_result.id.span, f'"{key_result.health}" is not a health status',
+                    yield Finding(key_result.health_span, f'"{key_result.health}" is not a health status',
                                   did_you_mean(key_result.health, HEALTH) or "use on-track, needs-attention or at-risk")
 
 
