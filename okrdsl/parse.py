@@ -41,9 +41,12 @@ def parse(source: Source) -> Parsed:
             return Parsed(tree, tuple(lark.options.postlex.comments), tuple(diagnostics))
         except (UnexpectedInput, IndentationError_) as error:
             diagnostic = _diagnose(source, text, error)
-            if not (diagnostics and _is_cascade(error)):
+            cascade = bool(diagnostics) and _is_cascade(error)
+            if not cascade:
                 diagnostics.append(diagnostic)
             line = diagnostic.span.line
+            if cascade and _wants_block(error):
+                line = _line_above(text, line)
             if len(diagnostics) >= MAX_SYNTAX_ERRORS:
                 last = diagnostics[-1]
                 diagnostics[-1] = attrs.evolve(last, message=last.message + f" (okrdsl stops after {MAX_SYNTAX_ERRORS} "
@@ -63,7 +66,21 @@ def _is_cascade(error: Exception) -> bool:
     """
     if isinstance(error, UnexpectedEOF):
         return True
-    return isinstance(error, UnexpectedToken) and error.token.type in ("_DEDENT", "$END")
+    return isinstance(error, UnexpectedToken) and (error.token.type in ("_DEDENT", "$END") or _wants_block(error))
+
+
+def _wants_block(error: Exception) -> bool:
+    """A header whose block was blanked out: the parser wanted only an indented line."""
+    return isinstance(error, UnexpectedToken) and set(error.accepts or error.expected) <= {"_INDENT"}
+
+
+def _line_above(text: str, line: int) -> int:
+    """The last line before `line` that holds something (the header left without its block)."""
+    lines = text.split("\n")
+    index = line - 2
+    while index > 0 and not lines[index].strip():
+        index -= 1
+    return index + 1
 
 
 def _blank_statement(text: str, line: int, blanked: set[int]) -> str:
@@ -127,7 +144,7 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     start = token.start_pos if token.start_pos is not None else len(source.text)
     end = token.end_pos if token.end_pos is not None and token.type not in ("_NL", "_INDENT", "_DEDENT") else start
     accepted = error.accepts or error.expected
-    expected = describe_expected(accepted)
+    expected = _id_wanted(text, start, accepted) or describe_expected(accepted)
     if token.type == "_NL":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
     if token.type == "_INDENT":
@@ -164,10 +181,28 @@ def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacter
     char = text[offset] if offset < len(text) else ""
     rest_of_line = text[offset:].split("\n", 1)[0]
     word = rest_of_line.split()[0].rstrip(":,;") or char if rest_of_line.split() else char
-    expected = describe_expected(error.allowed or ())
+    expected = _id_wanted(text, offset, error.allowed or ()) or describe_expected(error.allowed or ())
     return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
                f"unexpected {_quoted(word)}: expected {expected}",
                hint=keyword_hint(word, error.allowed or ()) or _shape_hint(text, offset, word, error.allowed or ()))
+
+
+_IDS = {
+    "meeting": "an id for the meeting, such as session1",
+    "phase": "an id for the phase, such as kickoff",
+    "artifact": "an id for the artifact, such as planning",
+    "objective": "an id for the objective, such as C1",
+    "kr": "an id for the key result, such as C1.1",
+    "as": "an id for the step, such as review",
+}
+
+
+def _id_wanted(text: str, start: int, expected) -> str | None:
+    """When the parser wants a name right after `meeting`, `phase`, `as`...: say it wants an id."""
+    if set(expected) - {"_NL"} != {"IDENT"}:
+        return None
+    before = text[text.rfind("\n", 0, start) + 1:start].split()
+    return _IDS.get(before[-1]) if before else None
 
 
 def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
@@ -178,13 +213,16 @@ def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
         return f"write -{word} for before the quarter starts, +{word} for after it starts, or end+{word}"
     if word.startswith("<") and ">" in text[start:text.find("\n", start)]:
         return "a link cannot contain spaces: write %20 for a space"
+    if word.startswith("#"):
+        return 'a comment starts with "# ", a hash and a space'
     if word.startswith("\u201c") or word.startswith("\u2018"):
         return 'use straight double quotes (")'
     return None
 
 
 def _quoted(word: str) -> str:
-    return f'"{word if len(word) <= 30 else word[:27] + "..."}"'
+    short = word if len(word) <= 30 else word[:27] + "..."
+    return short if word.startswith('"') else f'"{short}"'
 
 
 def _at(source: Source, start: int, end: int, code: codes.Code, message: str, hint: str | None = None) -> Diagnostic:

@@ -210,3 +210,29 @@ def test_a_keyword_read_as_a_role_gets_a_hint(tmp_path):
     (diagnostic,) = check([str(path)]).diagnostics
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("OKR102", 5, 5)
     assert diagnostic.hint.startswith('"approval" is a keyword, but this line was read as a sub-step')
+
+
+def test_a_block_emptied_by_an_error_does_not_hide_the_next_block():
+    spec, diagnostics = okrdsl.loads(
+        'policy\n  company objective: 1\nokrs for FY23-Q3\n  objective C1 company "Grow" owner CEO\n    kr C1.1 "Up" owner CEO\n'
+    )
+    assert [(d.span.line, d.message) for d in diagnostics] == [(2, 'unexpected "objective": expected "objectives"')]
+    assert [o.id.value for o in spec.okr_sets[0].objectives] == ["C1"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('phase p "P"\n  meeting "M" at -6w\n', 'unexpected "M": expected an id for the meeting, such as session1'),
+        ('phase p "P"\n  at -4w as : PM x\n', 'unexpected ":": expected an id for the step, such as review'),
+        ('phase "Kick-off"\n', 'unexpected "Kick-off": expected an id for the phase, such as kickoff'),
+    ],
+)
+def test_a_missing_id_is_asked_for_as_an_id(text, message):
+    (diagnostic,) = okrdsl.loads(text).diagnostics
+    assert diagnostic.message == message
+
+
+def test_a_comment_without_a_space_gets_a_hint():
+    (diagnostic,) = okrdsl.loads('roles  #shared catalogue\n  PM "Product Manager"\n').diagnostics
+    assert diagnostic.hint == 'a comment starts with "# ", a hash and a space'

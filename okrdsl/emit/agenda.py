@@ -57,6 +57,8 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
     for mark, row in zip(marks, rows):
         text = line(row).rstrip()
         lines.append(style(text, fg=_STATUS_COLOURS[mark]) if mark else text)
+    if not rows:
+        lines.append("(nothing to schedule: this spec has no steps, meetings or cadences)")
     return "\n".join(lines)
 
 
