@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import difflib
 import itertools
 import re
 
@@ -20,6 +19,7 @@ from okrdsl import codes, ir
 from okrdsl.calendar import parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import keywords
+from okrdsl.words import did_you_mean
 from okrdsl.source import Source, Span
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
@@ -33,11 +33,6 @@ def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list
     builder = _Builder(source)
     spec = builder.spec(tree, comments)
     return spec, builder.diagnostics
-
-
-def did_you_mean(word: str, choices) -> str | None:
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f'did you mean "{matches[0]}"?' if matches else None
 
 
 def derive_key(phase: str, base: str, taken: dict[str, int]) -> str:

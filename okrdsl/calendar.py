@@ -16,7 +16,6 @@ import re
 import attrs
 
 MONTHS = tuple(name.lower() for name in _stdlib_calendar.month_name[1:])
-WEEKEND_RULES = ("keep", "next-monday", "previous-friday")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 _QUARTER = re.compile(r"\s*FY\s*(\d{2}|\d{4})\s*[-_ ]?\s*Q([1-4])\s*", re.IGNORECASE)
 

@@ -72,7 +72,6 @@ EXPECTATIONS = (
      "include, roles, process, artifact, phase, policy or okrs at the start of the line"),
     ({"GOAL", "AGENDA", "SCHEDULED", "ATTENDEES", "FALLBACK", "NOTE"},
      "a meeting detail: goal, agenda, scheduled by, attendees, fallback or note"),
-    ({"OWNER", "TARGET", "PROGRESS", "HEALTH"}, None),
 )
 
 
@@ -97,7 +96,7 @@ def describe_expected(expected) -> str:
     names = set(expected) - {"_NL", "$END"} if len(set(expected)) > 1 else set(expected)
     phrases = []
     for group, phrase in EXPECTATIONS:
-        if phrase and group <= names:
+        if group <= names:
             phrases.append(phrase)
             names -= group
     names -= {"_DEDENT"} if phrases else set()

@@ -359,13 +359,6 @@ class Spec:
     okr_sets: tuple[OkrSet, ...] = ()
     comments: tuple[Comment, ...] = attrs.field(default=(), eq=False, repr=False)
 
-    @classmethod
-    def from_text(cls, text: str, path: str = "<string>") -> "Spec":
-        """Parse and build `text`; diagnostics are dropped (use `okrdsl.loads` to see them)."""
-        from okrdsl.api import loads
-
-        return loads(text, path).spec
-
     def items(self):
         """Every step, meeting, cadence and permission, phase by phase."""
         for phase in self.phases:

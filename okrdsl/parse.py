@@ -17,7 +17,7 @@ from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
 from okrdsl.postlex import MAX_DEPTH, IndentationError_, indent_width
-from okrdsl.report.text import plural
+from okrdsl.words import plural
 from okrdsl.source import Source
 
 MAX_SYNTAX_ERRORS = 10

@@ -18,7 +18,7 @@ import datetime
 import attrs
 
 from okrdsl import codes, ir
-from okrdsl.build import did_you_mean
+from okrdsl.words import did_you_mean
 from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter
 from okrdsl.diagnostics import Diagnostic
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from okrdsl.diagnostics import Diagnostic, Severity, count
 from okrdsl.source import Source
+from okrdsl.words import plural
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 
@@ -29,10 +30,6 @@ def format_text(diagnostic: Diagnostic, sources: dict[str, Source], style=lambda
     if diagnostic.hint:
         lines.append(f" {' ' * len(str(span.line))} = hint: {diagnostic.hint}")
     return "\n".join(lines)
-
-
-def plural(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def summary(diagnostics, file_count: int) -> str:

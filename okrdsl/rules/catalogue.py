@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from okrdsl.build import did_you_mean
+from okrdsl.words import did_you_mean
 from okrdsl.codes import Code
 from okrdsl.rules import RULES, all_codes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from okrdsl import ir
 from okrdsl.diagnostics import Severity
-from okrdsl.report.text import plural
+from okrdsl.words import did_you_mean, plural
 from okrdsl.rules import Context, Finding, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -331,7 +331,7 @@ def unknown_health(context: Context):
           objective C1 company "Deliver customer results" owner CEO
             kr C1.1 "Raise paid GMAU by 10%" owner CEO health on-track
     """
-    from okrdsl.build import did_you_mean
+
 
     for file, okr_set in _sets(context):
         for objective in okr_set.objectives:
@@ -357,7 +357,7 @@ def bad_policy(context: Context):
         policy
           key results per objective: 1..3
     """
-    from okrdsl.build import did_you_mean
+
 
     for file in context.files():
         policy = file.spec.policy

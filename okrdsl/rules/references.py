@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okrdsl import ir
-from okrdsl.build import did_you_mean
+from okrdsl.words import did_you_mean
 from okrdsl.diagnostics import Severity
 from okrdsl.grammar import keywords
 from okrdsl.rules import Context, Finding, rule
