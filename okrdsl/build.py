@@ -16,7 +16,7 @@ import re
 from lark import Token, Tree
 
 from okrdsl import codes, ir
-from okrdsl.calendar import parse_month, parse_quarter
+from okrdsl.calendar import FIRST_YEAR, LAST_YEAR, parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import keywords
 from okrdsl.words import did_you_mean
@@ -38,11 +38,12 @@ def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list
 def derive_key(phase: str, base: str, taken: dict[str, int]) -> str:
     """A stable id for an item written without one: phase, then its time, then a counter.
 
-    The first step at -4w in phase kickoff is `kickoff.-4w`, the second `kickoff.-4w.2`.
+    The first step at -4w in phase kickoff is `kickoff/-4w`, the second `kickoff/-4w/2`.
+    The `/` cannot appear in a written id, so a derived id never meets one.
     """
-    key = f"{phase}.{base}"
+    key = f"{phase}/{base}"
     taken[key] = taken.get(key, 0) + 1
-    return key if taken[key] == 1 else f"{key}.{taken[key]}"
+    return key if taken[key] == 1 else f"{key}/{taken[key]}"
 
 
 # --- tree helpers ------------------------------------------------------------------------
@@ -124,13 +125,21 @@ class _Builder:
         return tuple(self.name(t) for t in _tokens(tree, "IDENT")) if tree is not None else ()
 
     def text(self, token: Token) -> ir.Text:
-        refs = []
-        for match in _REF.finditer(token.value):
+        """Free text (the rest of a line), with its @role and #id references."""
+        return ir.Text(token.value, self.refs(token.value, token.start_pos), self.span(token))
+
+    def quoted_text(self, token: Token) -> ir.Text:
+        """A quoted text that may hold references too (a meeting's goal)."""
+        return ir.Text(_unquote(token), self.refs(token.value[1:-1], token.start_pos + 1), self.span(token))
+
+    def refs(self, text: str, offset: int) -> tuple[ir.Ref, ...]:
+        found = []
+        for match in _REF.finditer(text):
             value = match.group(2).rstrip("-")
-            start = token.start_pos + match.start(2)
+            start = offset + match.start(2)
             kind = "role" if match.group(1) == "@" else "item"
-            refs.append(ir.Ref(kind, ir.Name(value, self.source.span(start, start + len(value)))))
-        return ir.Text(token.value, tuple(refs), self.span(token))
+            found.append(ir.Ref(kind, ir.Name(value, self.source.span(start, start + len(value)))))
+        return tuple(found)
 
     def link(self, tree: Tree, title: bool = True) -> ir.Link:
         token = _token(tree, "LINK")
@@ -192,6 +201,7 @@ class _Builder:
                 token = alias.children[0]
                 value = _unquote(token) if token.type == "STRING" else token.value
                 aliases.append(ir.Name(value, self.span(token)))
+        self.single(tree, "handle")
         handle = next((_token(t, "HANDLE").value for t in _trees(tree, "handle")), None)
         return ir.Role(self.name(_token(tree, "IDENT")), _unquote(_token(tree, "STRING")),
                        tuple(aliases), handle, self.span(tree))
@@ -218,7 +228,7 @@ class _Builder:
             fiscal = ir.FiscalYear(month, named_by, self.span(fiscal_tree))
         weekends = _tree(tree, "weekends")
         links = tuple(
-            (child.data, self.link(child))
+            (str(child.data), self.link(child))
             for child in tree.children
             if isinstance(child, Tree) and child.data in ("learnings", "feedback", "video", "link")
         )
@@ -299,7 +309,7 @@ class _Builder:
             title=_unquote(_token(tree, "STRING")),
             when=self.when(when_tree) if when_tree is not None else None,
             after=self.after(tree),
-            goal=_unquote(_token(goal, "STRING")) if goal is not None else None,
+            goal=self.quoted_text(_token(goal, "STRING")) if goal is not None else None,
             agenda=self.link(agenda) if agenda is not None else None,
             scheduled_by=self.role_lists(tree, "scheduled_by"),
             attendees=self.role_lists(tree, "attendees"),
@@ -340,13 +350,18 @@ class _Builder:
 
     def date(self, token: Token) -> datetime.date | None:
         try:
-            return datetime.date.fromisoformat(token.value)
+            day = datetime.date.fromisoformat(token.value)
         except ValueError:
             year, month, _ = (int(part) for part in token.value.split("-"))
             hint = (f"{year}-{month:02d} has {calendar.monthrange(year, month)[1]} days" if 1 <= month <= 12 and year
                     else "write the date as YYYY-MM-DD, such as 2021-09-20")
             self.report(codes.INVALID_DATE, token, f"{token.value} is not a date in the calendar", hint=hint)
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.report(codes.OUT_OF_RANGE, token, f"{token.value} is out of range: okrdsl dates the years "
+                        f"{FIRST_YEAR} to {LAST_YEAR}")
+            return None
+        return day
 
     def when(self, tree: Tree) -> ir.When:
         span = self.span(tree)

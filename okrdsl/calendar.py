@@ -20,10 +20,23 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 _QUARTER = re.compile(r"\s*FY\s*(\d{2}|\d{4})\s*[-_ ]?\s*Q([1-4])\s*", re.IGNORECASE)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, kept inside the month (Jan 31 + 1 month is Feb 28 or 29)."""
+def shift(day: datetime.date | None, days: int) -> datetime.date | None:
+    """`day` moved by `days`, or None when either is missing or the result leaves the calendar."""
+    if day is None:
+        return None
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date | None:
+    """The same day `months` later, kept inside the month (Jan 31 + 1 month is Feb 28 or 29);
+    None beyond the calendar's years 1 to 9999."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return None
     last = _stdlib_calendar.monthrange(year, month + 1)[1]
     return datetime.date(year, month + 1, min(day.day, last))
 

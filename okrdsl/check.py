@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from okrdsl import codes
-from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.diagnostics import Diagnostic
 from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
@@ -33,16 +33,8 @@ def check(paths, select=(), ignore=()) -> CheckResult:
     workspace = load_workspace(files)
     workspace.diagnostics.extend(problems)
     found = workspace.all_diagnostics() + run_rules(workspace)
-    kept = [d for d in found if blocking(d) or _selected(d.code, select, ignore)]
+    kept = [d for d in found if codes.is_blocking(d) or _selected(d.code, select, ignore)]
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)))
-
-
-def blocking(diagnostic: Diagnostic) -> bool:
-    """An error that stopped a file from being read in full (OKR0xx, or an include that failed)."""
-    return diagnostic.severity is Severity.ERROR and (diagnostic.code < "OKR100" or diagnostic.code in _INCLUDES)
-
-
-_INCLUDES = (codes.INCLUDE_NOT_FOUND.id, codes.INCLUDE_CYCLE.id)
 
 
 def _selected(code: str, select, ignore) -> bool:

@@ -149,7 +149,8 @@ class _Day(click.ParamType):
 def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -> None:
     """Print a spec's dated agenda for a fiscal quarter."""
     from okrdsl.calendar import parse_month
-    from okrdsl.check import blocking, check
+    from okrdsl.check import check
+    from okrdsl.codes import is_blocking
     from okrdsl.emit.agenda import table, to_json
     from okrdsl.schedule import schedule_spec
 
@@ -163,7 +164,7 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
     errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
     _print_diagnostics(errors, checked.workspace.sources)
     loaded = checked.workspace.files.get(checked.workspace.key(spec))
-    if loaded is None or any(blocking(d) and d.path == loaded.spec.path for d in errors):
+    if loaded is None or any(is_blocking(d) and d.path == loaded.spec.path for d in errors):
         sys.exit(1)
     try:
         result = schedule_spec(loaded.spec, quarter, month, fiscal_naming)

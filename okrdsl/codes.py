@@ -127,12 +127,16 @@ CODES: dict[str, Code] = {
     )
 }
 
-# --- found while resolving times to dates (okrdsl.schedule); documented by their rules in
-# okrdsl.rules, so they are not in CODES --------------------------------------------------
 
-UNKNOWN_ANCHOR = Code(
-    "OKR103", "unknown-reference", E, "A reference names no artifact, meeting or step of the spec.",
-)
-TIME_LOOP = Code(
-    "OKR203", "time-loop", E, "Items are timed relative to each other in a loop.",
-)
+
+# Errors that keep a file from being read in full: the rules skip such a file,
+# and --select/--ignore cannot hide them (the check would pass unchecked).
+BLOCKING = frozenset({
+    SYNTAX_ERROR.id, UNEXPECTED_END.id, BAD_INDENT.id, UNCLOSED_QUOTE.id,
+    FILE_NOT_FOUND.id, NOT_UTF8.id, IS_DIRECTORY.id, UNREADABLE.id,
+    INCLUDE_NOT_FOUND.id, INCLUDE_CYCLE.id,
+})
+
+
+def is_blocking(diagnostic) -> bool:
+    return diagnostic.code in BLOCKING and diagnostic.severity is Severity.ERROR

@@ -40,7 +40,7 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
             path, codes.NOT_UTF8,
             f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at line {line}, column {column})",
             hint="save the file as UTF-8 in your editor",
-            span=Span(path, line, column, line, column + 1),
+            span=Span(path, line, column, line, column + 1, len(before), len(before) + 1),
         )]
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -240,7 +240,7 @@ class Meeting:
     title: str
     when: When | None = None
     after: tuple[Name, ...] = ()
-    goal: str | None = None
+    goal: Text | None = None
     agenda: Link | None = None
     scheduled_by: tuple[Name, ...] = ()
     attendees: tuple[Name, ...] = ()

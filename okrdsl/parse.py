@@ -16,11 +16,12 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
-from okrdsl.postlex import MAX_DEPTH, IndentationError_, indent_width
+from okrdsl.postlex import COMMENT, MAX_DEPTH, IndentationError_, indent_width
 from okrdsl.words import plural
 from okrdsl.source import Source
 
 MAX_SYNTAX_ERRORS = 10
+MAX_PARSES = 3 * MAX_SYNTAX_ERRORS  # each error costs a parse; echoes of blanked lines cost one more
 
 
 @attrs.frozen
@@ -34,14 +35,13 @@ def parse(source: Source) -> Parsed:
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     diagnostics: list[Diagnostic] = []
     blanked: set[int] = set()
-    while True:
-        lark = parser()
+    for _ in range(MAX_PARSES):
         try:
-            tree = lark.parse(text)
-            return Parsed(tree, tuple(lark.options.postlex.comments), tuple(diagnostics))
+            tree = parser().parse(text)
+            return Parsed(tree, _comments(tree), tuple(diagnostics))
         except (UnexpectedInput, IndentationError_) as error:
             diagnostic = _diagnose(source, text, error)
-            cascade = bool(diagnostics) and _is_cascade(error)
+            cascade = _is_cascade(error) and _after_blanked(text, diagnostic.span.line, blanked)
             if not cascade:
                 diagnostics.append(diagnostic)
             line = diagnostic.span.line
@@ -55,6 +55,21 @@ def parse(source: Source) -> Parsed:
             if line in blanked:
                 return Parsed(None, (), tuple(diagnostics))
             text = _blank_statement(text, line, blanked)
+    return Parsed(None, (), tuple(diagnostics))
+
+
+def _comments(tree: Tree) -> tuple[tuple[int, str], ...]:
+    """(offset, text) of every comment: they live in the newline tokens, which the tree keeps."""
+    found = []
+    for token in tree.scan_values(lambda v: isinstance(v, Token) and v.type == "_NL"):
+        found.extend((token.start_pos + m.start(), m.group().rstrip()) for m in COMMENT.finditer(token.value))
+    return tuple(sorted(found))
+
+
+def _after_blanked(text: str, line: int, blanked: set[int]) -> bool:
+    """Whether a blanked line sits between `line` and the last line above it that holds something."""
+    above = _line_above(text, line)
+    return any(above < number < line for number in blanked) or line in blanked
 
 
 def _is_cascade(error: Exception) -> bool:

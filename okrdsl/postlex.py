@@ -1,8 +1,9 @@
-"""Turns indentation into _INDENT / _DEDENT tokens and takes comments out of newlines.
+"""Turns indentation into _INDENT / _DEDENT tokens.
 
 The grammar's _NL token swallows blank lines and comment lines, so comments
-never reach the parser; this postlexer records each one (with its offset) on
-the `comments` list of the current run, for the builder to keep.
+never reach the parser as tokens of their own; they stay inside the _NL
+tokens, which the tree keeps, and okrdsl.parse takes them out from there.
+The postlexer keeps no state between runs, so one parser serves every thread.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from lark import Token
 
 TAB_WIDTH = 4
 MAX_DEPTH = 50
-_COMMENT = re.compile(r"#[^\r\n]*")
+COMMENT = re.compile(r"#[^\r\n]*")
 
 
 class IndentationError_(Exception):
@@ -49,11 +50,7 @@ def indent_width(text: str) -> int:
 class Postlexer:
     always_accept = ("_NL",)
 
-    def __init__(self) -> None:
-        self.comments: list[tuple[int, str]] = []
-
     def process(self, stream):
-        self.comments = []
         levels = [0]
         last = None
         for token in stream:
@@ -64,8 +61,6 @@ class Postlexer:
                 last = token
                 yield token
                 continue
-            for match in _COMMENT.finditer(token.value):
-                self.comments.append((token.start_pos + match.start(), match.group().rstrip()))
             yield token
             indent = token.value.rsplit("\n", 1)[-1]
             if "#" in indent:

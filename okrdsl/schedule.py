@@ -1,14 +1,16 @@
 """Resolve every time expression of a spec to dates in one fiscal quarter.
 
-`schedule(spec, calendar, quarter)` gives a `Schedule`: one `Entry` per item
-(and per occurrence of a cadence), in date order, with the undated ones
+`schedule(spec, calendar, year, quarter)` gives a `Schedule`: one `Entry` per
+item (and per occurrence of a cadence), in date order, with the undated ones
 (`ongoing`, permissions, and any whose time could not be resolved) last.
-Relative times follow the items they name; a name that matches nothing or a
-loop of relative times becomes a diagnostic, never an exception.
+Relative times follow the items they name by their written id. A name that
+matches nothing, an item with no date, or a loop of relative times leaves the
+item undated and is noted in `Resolver.problems`; the rules of
+okrdsl.rules.references and okrdsl.rules.time turn those into findings.
 
 Weekend rules apply after the arithmetic: `b at a + 1w` counts from a's
-computed date, then each date is moved off a weekend. Dates written with `on`
-are kept as written.
+computed date, then each date is moved off a weekend. A date written with
+`on` (alone, or beside a relative time that agrees with it) is kept as written.
 """
 
 from __future__ import annotations
@@ -17,12 +19,10 @@ import datetime
 
 import attrs
 
-from okrdsl import codes, ir
-from okrdsl.words import did_you_mean
-from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter
-from okrdsl.diagnostics import Diagnostic
+from okrdsl import ir
+from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter, parse_quarter, shift
 
-_DAY = datetime.timedelta(days=1)
+MAX_OCCURRENCES = 1000  # a cadence that would repeat more often is OKR207
 
 
 @attrs.frozen
@@ -48,46 +48,40 @@ class Schedule:
     start: datetime.date
     end: datetime.date
     entries: tuple[Entry, ...]
-    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def name(self) -> str:
         return format_quarter(self.year, self.quarter)
 
 
-def _written(when: ir.When | None) -> str:
-    if isinstance(when, ir.At):
-        return when.moment.text + (f" on {when.date.isoformat()}" if when.date else "")
-    if isinstance(when, ir.On):
-        return f"on {when.date.isoformat()}" if when.date else "on ?"
-    if isinstance(when, ir.Within):
-        return f"within {_duration(when.days)} after {when.after.text}"
-    return "ongoing"
+@attrs.frozen
+class Problem:
+    """Why a relative time has no date: `kind` is "loop" (with the chain in `detail`),
+    "unknown" (no item has that id) or "undated" (the item named has no date)."""
 
-
-def _duration(days: int) -> str:
-    return f"{days // 7}w" if days % 7 == 0 else f"{days}d"
+    kind: str
+    name: ir.Name
+    detail: str = ""
 
 
 class Resolver:
-    """Raw (unadjusted) dates of a spec's items in one quarter, memoised; loops and
-    unknown anchors are collected in `diagnostics`."""
+    """Dates of a spec's items in one quarter, memoised.
+
+    `raw(item)` is the date the arithmetic gives (a window's first day);
+    `date(item)` is the date people see: a written date kept, others moved off
+    weekends by the process's rule.
+    """
 
     def __init__(self, spec: ir.Spec, start: datetime.date, end: datetime.date) -> None:
         self.start, self.end = start, end
-        self.by_key: dict[str, ir.Item] = {}
+        self.weekends = spec.process.weekends if spec.process else "keep"
+        self.by_name: dict[str, ir.Item] = {}
         for item in spec.items():
-            self.by_key.setdefault(item.key, item)
+            if getattr(item, "id", None) is not None:
+                self.by_name.setdefault(item.id.value, item)
         self.dates: dict[str, datetime.date | None] = {}
         self.visiting: list[str] = []
-        self.diagnostics: list[Diagnostic] = []
-        self.reported: set[tuple] = set()
-
-    def report(self, code: codes.Code, name: ir.Name, message: str, hint: str | None = None) -> None:
-        key = (code.id, name.span.start if name.span else 0, message)
-        if key not in self.reported:
-            self.reported.add(key)
-            self.diagnostics.append(Diagnostic(code.id, code.severity, message, name.span, hint))
+        self.problems: list[Problem] = []
 
     def moment(self, moment: ir.Moment) -> datetime.date | None:
         if moment.anchor == "start":
@@ -95,25 +89,25 @@ class Resolver:
         elif moment.anchor == "end":
             base = self.end
         else:
-            base = self.item_date(moment.item)
-        return base + datetime.timedelta(days=moment.offset_days) if base is not None else None
+            base = self.named(moment.item)
+        return shift(base, moment.offset_days)
 
-    def item_date(self, name: ir.Name) -> datetime.date | None:
-        item = self.by_key.get(name.value)
+    def named(self, name: ir.Name) -> datetime.date | None:
+        item = self.by_name.get(name.value)
         if item is None:
-            named = [key for key, found in self.by_key.items() if getattr(found, "id", None) is not None]
-            self.report(codes.UNKNOWN_ANCHOR, name, f'"{name.value}" is not a meeting or step of this spec',
-                        hint=did_you_mean(name.value, named) or "give the step an id with `as`, such as `at -4w as review:`")
+            self.problems.append(Problem("unknown", name))
             return None
-        if name.value in self.visiting:
-            loop = " -> ".join(self.visiting[self.visiting.index(name.value):] + [name.value])
-            self.report(codes.TIME_LOOP, name, f"these items are timed relative to each other in a loop: {loop}",
-                        hint="time one of them from the quarter's start or end instead")
+        if item.key in self.visiting:
+            loop = " -> ".join(self.visiting[self.visiting.index(item.key):] + [item.key])
+            self.problems.append(Problem("loop", name, loop))
             return None
-        return self.date_of(item)
+        found = self.raw(item)
+        if found is None and not isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within)):
+            self.problems.append(Problem("undated", name))
+        return found
 
-    def date_of(self, item: ir.Item) -> datetime.date | None:
-        """The raw (unadjusted) date of an item; a window's earliest day."""
+    def raw(self, item: ir.Item) -> datetime.date | None:
+        """The date the arithmetic gives, before any weekend rule; a window's earliest day."""
         if item.key in self.dates:
             return self.dates[item.key]
         self.visiting.append(item.key)
@@ -132,51 +126,108 @@ class Resolver:
         self.dates[item.key] = found
         return found
 
+    def keep_written(self, item: ir.Item) -> bool:
+        """Whether the item's date is one written with `on` (kept off the weekend rule)."""
+        when = getattr(item, "when", None)
+        return isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None \
+            and when.date == self.raw(item)
+
+    def adjust(self, day: datetime.date | None, item: ir.Item) -> datetime.date | None:
+        if day is None or self.keep_written(item):
+            return day
+        return adjust_for_weekend(day, self.weekends)
+
+    def date(self, item: ir.Item) -> datetime.date | None:
+        return self.adjust(self.raw(item), item)
+
+    def due(self, item: ir.Item) -> datetime.date | None:
+        when = getattr(item, "when", None)
+        return self.adjust(shift(self.raw(item), when.days), item) if isinstance(when, ir.Within) else None
+
+
+def quarter_for(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,
+                named_by: str | None = None) -> tuple[FiscalCalendar, int, int] | None:
+    """The calendar and (year, quarter) to date a spec in: the ones given, else the spec's
+    own (its process, else its first OKR set). None when there is no quarter at all;
+    a ValueError for a quarter that cannot be read."""
+    fiscal = spec.process.fiscal_year if spec.process else ir.FiscalYear()
+    calendar = FiscalCalendar(start_month or fiscal.start_month, named_by or fiscal.named_by)
+    if quarter is not None:
+        return (calendar, *parse_quarter(quarter))
+    written = spec.process.quarter if spec.process else None
+    written = written or next((s.quarter for s in spec.okr_sets if s.quarter), None)
+    return (calendar, written.year, written.number) if written else None
+
+
+def resolver_for(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Resolver:
+    resolver = Resolver(spec, calendar.quarter_start(year, quarter), calendar.quarter_end(year, quarter))
+    for item in spec.items():
+        resolver.raw(item)
+    return resolver
+
 
 def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Schedule:
-    start, end = calendar.quarter_start(year, quarter), calendar.quarter_end(year, quarter)
-    resolver = Resolver(spec, start, end)
-    rule = spec.process.weekends if spec.process else "keep"
+    resolver = resolver_for(spec, calendar, year, quarter)
     entries: list[Entry] = []
-
-    def adjust(day: datetime.date | None, item) -> datetime.date | None:
-        if day is None or isinstance(getattr(item, "when", None), ir.On):
-            return day
-        return adjust_for_weekend(day, rule)
-
     for phase in spec.phases:
         for item in phase.items:
-            raw = resolver.date_of(item)
-            when = getattr(item, "when", None)
             common = dict(kind=type(item).__name__.lower(), phase=phase.id.value, item=item,
                           actors=_actors(item), text=_text(item))
             if isinstance(item, ir.Cadence):
-                entries.extend(_occurrences(item, raw, resolver, adjust, common))
+                entries.extend(_occurrences(item, resolver, common))
                 continue
-            due = raw + datetime.timedelta(days=when.days) if isinstance(when, ir.Within) and raw else None
-            entries.append(Entry(key=item.key, date=adjust(raw, item), due=adjust(due, item),
-                                 written=_written(when) if not isinstance(item, ir.Permission) else "", **common))
-    order = {id(entry): index for index, entry in enumerate(entries)}
-    entries.sort(key=lambda e: (e.date is None, e.date or start, order[id(e)]))
+            written = _written(getattr(item, "when", None), resolver.keep_written(item))
+            entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item), written=written,
+                                 **common))
+    entries.sort(key=lambda e: (e.date is None, e.date or resolver.start))
     title = spec.process.title if spec.process else spec.path
-    return Schedule(title, year, quarter, start, end, tuple(entries), tuple(resolver.diagnostics))
+    return Schedule(title, year, quarter, resolver.start, resolver.end, tuple(entries))
 
 
-def _occurrences(item: ir.Cadence, first, resolver: Resolver, adjust, common) -> list[Entry]:
+def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,
+                  named_by: str | None = None) -> Schedule:
+    """Schedule a spec for its own quarter and calendar, or for those given instead.
+
+    Raises ValueError (with a message for people) for a quarter that cannot be read,
+    or when there is no quarter at all.
+    """
+    found = quarter_for(spec, quarter, start_month, named_by)
+    if found is None:
+        raise ValueError(f"{spec.path} names no quarter: add `process \"...\" for FY23-Q3` or give --quarter")
+    return schedule(spec, *found)
+
+
+def _written(when: ir.When | None, with_date: bool = True) -> str:
+    """The time as written; a date beside a relative time only where it still holds."""
+    if isinstance(when, ir.At):
+        return when.moment.text + (f" on {when.date.isoformat()}" if when.date and with_date else "")
+    if isinstance(when, ir.On):
+        return f"on {when.date.isoformat()}" if when.date else ""
+    if isinstance(when, ir.Within):
+        return f"within {_duration(when.days)} after {when.after.text}"
+    return "ongoing" if isinstance(when, ir.Ongoing) else ""
+
+
+def _duration(days: int) -> str:
+    return f"{days // 7}w" if days % 7 == 0 else f"{days}d"
+
+
+def _occurrences(item: ir.Cadence, resolver: Resolver, common) -> list[Entry]:
+    first = resolver.raw(item)
     last = resolver.moment(item.until) if item.until else resolver.end
     written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
-    if first is None or last is None:
+    if first is None or last is None or item.every < 1:
         return [Entry(key=item.key, date=None, due=None, written=written, **common)]
-    found, index = [], 0
-    while True:
+    found = []
+    for index in range(MAX_OCCURRENCES):
         if item.unit == "month":
             day = add_months(first, index * item.every)
         else:
-            day = first + datetime.timedelta(days=index * item.every * (7 if item.unit == "week" else 1))
-        if day > last or index > 1000:
+            day = shift(first, index * item.every * (7 if item.unit == "week" else 1))
+        if day is None or day > last:
             break
-        index += 1
-        found.append(Entry(key=f"{item.key}#{index}", date=adjust(day, item), due=None, written=written, **common))
+        found.append(Entry(key=f"{item.key}#{index + 1}", date=resolver.adjust(day, item), due=None,
+                           written=written, **common))
     return found
 
 
@@ -192,29 +243,3 @@ def _text(item) -> str:
     if isinstance(item, ir.Permission):
         return "may " + item.text.value
     return item.text.value
-
-
-class NoQuarter(ValueError):
-    """The spec names no quarter and none was given."""
-
-
-def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,
-                  named_by: str | None = None) -> Schedule:
-    """Schedule a spec for its own quarter and calendar, or for those given instead.
-
-    Raises ValueError (with a message for people) for a quarter that cannot be read,
-    and NoQuarter when there is no quarter at all.
-    """
-    fiscal = spec.process.fiscal_year if spec.process else ir.FiscalYear()
-    calendar = FiscalCalendar(start_month or fiscal.start_month, named_by or fiscal.named_by)
-    if quarter is not None:
-        from okrdsl.calendar import parse_quarter
-
-        year, number = parse_quarter(quarter)
-    else:
-        written = spec.process.quarter if spec.process else None
-        written = written or next((s.quarter for s in spec.okr_sets if s.quarter), None)
-        if written is None:
-            raise NoQuarter(f"{spec.path} names no quarter: add `process \"...\" for FY23-Q3` or give --quarter")
-        year, number = written.year, written.number
-    return schedule(spec, calendar, year, number)

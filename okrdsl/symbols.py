@@ -27,7 +27,6 @@ class Scope:
     role_names: dict[str, Declared] = attrs.Factory(dict)
     artifacts: dict[str, Declared] = attrs.Factory(dict)
     items: dict[str, Declared] = attrs.Factory(dict)
-    objectives: dict[str, Declared] = attrs.Factory(dict)
     policy: ir.Policy | None = None
 
     def role(self, name: str) -> Declared | None:
@@ -59,9 +58,6 @@ def scope_of(specs: list[ir.Spec]) -> Scope:
         name = item_name(item)
         if name is not None:
             scope.items.setdefault(name.value, Declared(type(item).__name__.lower(), name, item))
-    for okr_set in own.okr_sets if own else ():
-        for objective in okr_set.objectives:
-            scope.objectives.setdefault(objective.id.value, Declared("objective", objective.id, objective))
     return scope
 
 
@@ -82,7 +78,10 @@ def texts(spec: ir.Spec) -> Iterator[ir.Text]:
             for work in _works(item):
                 yield work.text
                 yield from work.notes
-            yield from getattr(item, "notes", ())
+            if isinstance(item, ir.Meeting):  # a meeting is not a work: its own texts
+                yield from item.notes
+                if item.goal is not None:
+                    yield item.goal
 
 
 def _works(item) -> Iterator:
@@ -135,6 +134,14 @@ def timing_references(spec: ir.Spec) -> Iterator[ir.Name]:
     """Every item named by an `after` list or a relative time: it must be a meeting or step."""
     for item in spec.items():
         yield from getattr(item, "after", ())
+        for moment in moments(item):
+            if moment.item is not None:
+                yield moment.item
+
+
+def anchor_references(spec: ir.Spec) -> Iterator[ir.Name]:
+    """Every item named by a relative time (`session1 + 1w`): it must have a date."""
+    for item in spec.items():
         for moment in moments(item):
             if moment.item is not None:
                 yield moment.item

@@ -7,7 +7,9 @@ example (indented .okrp text). In the bad example, a comment `# OKR123`
 marks the line the finding must be on; tests run both examples, and
 docs/rules.md is generated from them.
 
-Rules run only on files that parsed without errors, so they see a complete IR.
+Rules run only on files that were read in full (no error of codes.BLOCKING);
+a value error such as an unknown artifact kind leaves a None or an unknown
+word in the IR, which rules must tolerate.
 Codes never change once released.
 """
 
@@ -55,7 +57,7 @@ class Context:
     def files(self) -> Iterator[File]:
         """The files that loaded without errors, each with its scope."""
         for path, loaded in self.workspace.files.items():
-            if any(d.severity is Severity.ERROR and d.code < "OKR100" for d in loaded.diagnostics):
+            if any(codes.is_blocking(d) for d in loaded.diagnostics):
                 continue
             if path not in self._cache:
                 visible = self.workspace.visible(path)
@@ -71,7 +73,7 @@ class Context:
                 continue
             seen.add(current)
             loaded = self.workspace.files.get(current)
-            if loaded is None or any(d.severity is Severity.ERROR and d.code < "OKR100" for d in loaded.diagnostics):
+            if loaded is None or any(codes.is_blocking(d) for d in loaded.diagnostics):
                 return False
             included = self.workspace.includes_of(current)
             if len(included) < len(loaded.spec.includes):

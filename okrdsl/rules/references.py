@@ -7,7 +7,7 @@ from okrdsl.words import did_you_mean
 from okrdsl.diagnostics import Severity
 from okrdsl.grammar import keywords
 from okrdsl.rules import Context, Finding, rule
-from okrdsl.symbols import role_references, text_references, timing_references
+from okrdsl.symbols import anchor_references, role_references, text_references, timing_references
 
 ERROR = Severity.ERROR
 
@@ -56,7 +56,8 @@ def unknown_reference(context: Context):
 
     `#id` in text may name an artifact, a meeting or a step given an id with
     `as`. An `after` list and a relative time such as `session1 + 1w` must
-    name a meeting or a step: they need a date.
+    name a meeting or a step, and a relative time one that has a date (not a
+    meeting without a time, nor an `ongoing` step).
 
     Bad:
         roles
@@ -76,10 +77,16 @@ def unknown_reference(context: Context):
     """
     for file in context.files():
         referable = file.scope.referable()
-        for name in text_references(file.spec):
+        for name in text_references(file.spec) if file.complete else ():
             if name.value not in referable:
                 yield Finding(name.span, f'"#{name.value}" is not a declared artifact, meeting or step',
                               did_you_mean(name.value, referable) or "declare it with `artifact`, or give the step an id with `as`")
+        for name in anchor_references(file.spec):
+            target = file.scope.items.get(name.value)
+            when = getattr(target.node, "when", None) if target else None
+            if target is not None and (when is None or isinstance(when, ir.Ongoing)):
+                yield Finding(name.span, f'{target.kind} "{name.value}" has no date, so no time can count from it',
+                              f"give {name.value} a time, or time this item from the quarter's start or end")
         for name in timing_references(file.spec):
             if name.value in file.scope.items:
                 continue
@@ -123,11 +130,12 @@ def unknown_objective(context: Context):
     """
     for file in context.files():
         for okr_set in file.spec.okr_sets:
+            ids = {objective.id.value for objective in okr_set.objectives}
             for objective in okr_set.objectives:
                 parent = objective.aligns
-                if parent is not None and parent.value not in file.scope.objectives:
-                    yield Finding(parent.span, f'objective "{objective.id.value}" aligns to "{parent.value}", which is not an objective',
-                                  did_you_mean(parent.value, file.scope.objectives))
+                if parent is not None and parent.value not in ids:
+                    yield Finding(parent.span, f'objective "{objective.id.value}" aligns to "{parent.value}", '
+                                  f"which is not an objective of this OKR set", did_you_mean(parent.value, ids))
 
 
 def _declarations(spec: ir.Spec):

@@ -2,37 +2,41 @@
 
 from __future__ import annotations
 
-import datetime
-
-from okrdsl import codes, ir
+from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, format_quarter
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.schedule import Resolver
+from okrdsl.schedule import Resolver, quarter_for, resolver_for
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
+REFERENCE_QUARTER = (2000, 1)  # for files that name no quarter: relative order is the same in any
+
+
 def _resolver(context: Context, file: File) -> Resolver:
-    """The file's dates in its own quarter (or an arbitrary one when it names none)."""
+    """The file's dates in its own quarter, or in a reference quarter when it names none."""
 
     def compute():
-        process = file.spec.process
-        calendar = FiscalCalendar.from_ir(process.fiscal_year) if process else FiscalCalendar()
-        year, number = (process.quarter.year, process.quarter.number) if process and process.quarter else (2000, 1)
-        resolver = Resolver(file.spec, calendar.quarter_start(year, number), calendar.quarter_end(year, number))
-        for item in file.spec.items():
-            resolver.date_of(item)
-        return resolver
+        found = quarter_for(file.spec) or (FiscalCalendar(), *REFERENCE_QUARTER)
+        return resolver_for(file.spec, *found)
 
     return context.memo(("resolver", file.path), compute)
 
 
 def _dated(context: Context):
-    """Files with a quarter, with their resolver."""
+    """Every file with its resolver, and whether its dates are real (it names a quarter).
+
+    Without a quarter, relative times still compare with each other, but not with
+    dates written with `on`: rules leave those out (see `_comparable`).
+    """
     for file in context.files():
-        if file.spec.process and file.spec.process.quarter:
-            yield file, _resolver(context, file)
+        yield file, _resolver(context, file), quarter_for(file.spec) is not None
+
+
+def _comparable(item: ir.Item, real: bool) -> bool:
+    when = getattr(item, "when", None)
+    return real or not (isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None)
 
 
 def _describe(item: ir.Item) -> str:
@@ -54,8 +58,8 @@ def _when_span(item: ir.Item):
 def out_of_order(context: Context):
     """Inside a phase, an item is dated earlier than the one before it.
 
-    A phase reads as a timeline: each dated step, meeting or cadence should
-    fall on or after the one above it. An item out of order is usually a typo
+    A phase reads as a timeline: each dated step or meeting should fall on or
+    after the one above it (cadences repeat, so they may stand anywhere). An item out of order is usually a typo
     in its time (-3w for -5w) or an item in the wrong place.
 
     Bad:
@@ -74,12 +78,12 @@ def out_of_order(context: Context):
           at -5w: PM reviews last quarter's scores
           at -4w: PM drafts the OKRs
     """
-    for file, resolver in _dated(context):
+    for file, resolver, real in _dated(context):
         for phase in file.spec.phases:
             previous = None
             for item in phase.items:
-                day = resolver.dates.get(item.key)
-                if day is None or isinstance(item, ir.Permission):
+                day = resolver.date(item)
+                if day is None or isinstance(item, (ir.Permission, ir.Cadence)) or not _comparable(item, real):
                     continue
                 if previous is not None and day < previous[1]:
                     yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, before "
@@ -113,14 +117,14 @@ def after_too_early(context: Context):
           at -3w as review: CEO reviews the OKRs
           at -2w after review: PM publishes the OKRs
     """
-    for file, resolver in _dated(context):
+    for file, resolver, real in _dated(context):
         for item in file.spec.items():
-            day = resolver.dates.get(item.key)
+            day = resolver.date(item) if _comparable(item, real) else None
             if isinstance(getattr(item, "when", None), ir.Within):
                 continue  # a window may start before its dependency; OKR204 checks its due date
             for name in getattr(item, "after", ()):
                 before = file.scope.items.get(name.value)
-                before_day = resolver.dates.get(before.node.key) if before else None
+                before_day = resolver.date(before.node) if before and _comparable(before.node, real) else None
                 if day is not None and before_day is not None and before_day > day:
                     yield Finding(name.span, f'{_describe(item)} comes after "{name.value}", but falls on {day}, '
                                   f"before {name.value} ({before_day})", "give it a later time, or drop the dependency")
@@ -149,42 +153,42 @@ def time_loop(context: Context):
           at -5w as b: PM holds session B
           at b + 1w as a: PM holds session A
     """
-    for file in context.files():
-        for diagnostic in _resolver(context, file).diagnostics:
-            if diagnostic.code == codes.TIME_LOOP.id:
-                yield Finding(diagnostic.span, diagnostic.message, diagnostic.hint)
+    for file, resolver, _ in _dated(context):
+        for problem in resolver.problems:
+            if problem.kind == "loop":
+                yield Finding(problem.name.span, f"these items are timed relative to each other in a loop: {problem.detail}",
+                              "time one of them from the quarter's start or end instead")
         yield from _after_loops(file)
 
 
 def _after_loops(file: File):
-    """`after` lists that lead back to where they started (`a after b`, `b after a`)."""
+    """`after` lists that lead back to where they started (`a after b`, `b after a`): one depth-first
+    walk over the whole graph, each item visited once, each loop reported once."""
     items = {name: declared.node for name, declared in file.scope.items.items()}
-    reported: set[frozenset] = set()
-    for start, item in items.items():
-        path = [start]
-        stack = [(start, iter(getattr(item, "after", ())))]
-        on_path = {start}
+    done: set[str] = set()
+    for root in items:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path = {root}
+        stack = [iter(getattr(items[root], "after", ()))]
         while stack:
-            key, pending = stack[-1]
-            names = next(pending, None)
-            if names is None:
+            name = next(stack[-1], None)
+            if name is None:
                 stack.pop()
-                on_path.discard(key)
-                path.pop()
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
                 continue
-            if names.value == start:
-                loop = frozenset(path)
-                if loop not in reported:
-                    reported.add(loop)
-                    yield Finding(names.span, "these items come after each other in a loop: "
-                                  + " -> ".join(path + [start]), "drop one of the `after` dependencies")
-                continue
-            target = items.get(names.value)
-            if target is None or names.value in on_path:
-                continue
-            on_path.add(names.value)
-            path.append(names.value)
-            stack.append((names.value, iter(getattr(target, "after", ()))))
+            target = name.value
+            if target in on_path:
+                loop = path[path.index(target):] + [target]
+                yield Finding(name.span, "these items come after each other in a loop: " + " -> ".join(loop),
+                              "drop one of the `after` dependencies")
+            elif target in items and target not in done:
+                path.append(target)
+                on_path.add(target)
+                stack.append(iter(getattr(items[target], "after", ())))
 
 
 @rule("OKR204", "impossible-window", ERROR)
@@ -219,7 +223,7 @@ def impossible_window(context: Context):
           within 3w after session1 after late: CTO and VPP agree the final list
           at -4w as late: VPP sends the draft
     """
-    for file, resolver in _dated(context):
+    for file, resolver, real in _dated(context):
         for item in file.spec.items():
             when = getattr(item, "when", None)
             if not isinstance(when, ir.Within):
@@ -227,13 +231,12 @@ def impossible_window(context: Context):
             if when.days <= 0:
                 yield Finding(when.span, "this window has no length: give it at least one day, such as within 1d")
                 continue
-            start = resolver.dates.get(item.key)
-            if start is None:
+            due = resolver.due(item)
+            if due is None:
                 continue
-            due = start + datetime.timedelta(days=when.days)
             for name in getattr(item, "after", ()):
                 before = file.scope.items.get(name.value)
-                before_day = resolver.dates.get(before.node.key) if before else None
+                before_day = resolver.date(before.node) if before and _comparable(before.node, real) else None
                 if before_day is not None and before_day > due:
                     yield Finding(name.span, f'this window is due {due}, but "{name.value}", which it comes after, '
                                   f"falls on {before_day}", "widen the window, or move the dependency earlier")
@@ -265,8 +268,10 @@ def date_mismatch(context: Context):
             goal "Propose cross-functional OKR ideas"
             scheduled by EBA
     """
-    for file, resolver in _dated(context):
-        quarter = file.spec.process.quarter
+    for file, resolver, real in _dated(context):
+        if not real:
+            continue
+        year, number = quarter_for(file.spec)[1:]
         for item in file.spec.items():
             when = getattr(item, "when", None)
             if not isinstance(when, ir.At) or when.date is None:
@@ -274,7 +279,7 @@ def date_mismatch(context: Context):
             computed = resolver.moment(when.moment)
             if computed is not None and computed != when.date:
                 yield Finding(when.span, f"{when.moment.text} falls on {computed} in "
-                              f"{format_quarter(quarter.year, quarter.number)}, not on {when.date}",
+                              f"{format_quarter(year, number)}, not on {when.date}",
                               f"write on {computed}, or correct the relative time")
 
 
@@ -310,10 +315,10 @@ def after_quarter_end(context: Context):
         phase scoring "Scoring"
           at end+1w: PM closes their KRs
     """
-    for file, resolver in _dated(context):
+    for file, resolver, real in _dated(context):
         for item in file.spec.items():
-            day = resolver.dates.get(item.key)
-            if day is None or day <= resolver.end or isinstance(item, ir.Cadence):
+            day = resolver.date(item)
+            if day is None or day <= resolver.end or isinstance(item, ir.Cadence) or not _comparable(item, real):
                 continue
             if not _anchored_to_end(item, file.scope.items):
                 yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
@@ -343,7 +348,7 @@ def impossible_cadence(context: Context):
         phase scoring "Scoring"
           every week from start until end: KROwner updates their KRs
     """
-    for file, resolver in _dated(context):
+    for file, resolver, _ in _dated(context):
         for item in file.spec.items():
             if not isinstance(item, ir.Cadence):
                 continue
@@ -356,6 +361,8 @@ def impossible_cadence(context: Context):
                 yield Finding(where, f"this cadence ends on {last}, before it starts on {first}",
                               "swap `from` and `until`, or check their times")
                 continue
+            if item.every < 1:
+                continue  # OKR026 says so
             step_days = {"day": 1, "week": 7, "month": 28}[item.unit] * item.every
             if (last - first).days // step_days + 1 > 1000:
                 yield Finding(where, f"this cadence would happen more than 1000 times between {first} and {last}",
