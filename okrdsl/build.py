@@ -329,7 +329,9 @@ class _Builder:
         key = given.value if given else derive_key(phase, f"every-{every}-{unit}", taken)
         start = _tree(tree, "range_from")
         until = _tree(tree, "range_until")
+        head = [t for t in itertools.takewhile(lambda t: t.type != "COLON", _all_tokens(tree))]
         return ir.Cadence(
+            head=self.source.span(head[0].start_pos, head[-1].end_pos),
             key=key, every=every, unit=unit, id=given,
             start=self.moment(start.children[-1]) if start is not None else None,
             until=self.moment(until.children[-1]) if until is not None else None,

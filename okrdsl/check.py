@@ -9,6 +9,7 @@ from okrdsl.diagnostics import Diagnostic
 from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
+from okrdsl.rules.catalogue import resolve_codes
 
 
 @attrs.frozen
@@ -25,10 +26,12 @@ def check(paths, select=(), ignore=()) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
     `select` keeps only codes starting with one of its prefixes; `ignore`
-    drops codes starting with one of its prefixes. Neither hides an error that
+    drops codes starting with one of its prefixes. Both take codes, prefixes
+    or rule names (a ValueError names one that matches nothing). Neither hides an error that
     kept a file from being read (unreadable, a syntax error, a missing
     include): with it hidden, the check would pass without checking the file.
     """
+    select, ignore = resolve_codes(select), resolve_codes(ignore)
     files, problems = discover(paths)
     workspace = load_workspace(files)
     workspace.diagnostics.extend(problems)
@@ -41,3 +44,27 @@ def _selected(code: str, select, ignore) -> bool:
     if select and not any(code.startswith(prefix) for prefix in select):
         return False
     return not any(code.startswith(prefix) for prefix in ignore)
+
+
+@attrs.frozen
+class Scheduled:
+    """What `okrdsl schedule` shows: the schedule (None when the spec could not be read in
+    full), and the errors that check finds in the spec and what it includes."""
+
+    schedule: object
+    errors: tuple[Diagnostic, ...]
+    sources: dict
+
+
+def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
+                  named_by: str | None = None) -> Scheduled:
+    """Check one spec, then schedule it. A ValueError says why a quarter cannot be used."""
+    from okrdsl.diagnostics import Severity
+    from okrdsl.schedule import schedule_spec
+
+    checked = check([path])
+    errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
+    loaded = checked.workspace.files.get(checked.workspace.key(path))
+    if loaded is None or any(codes.is_blocking(d) and d.path == loaded.spec.path for d in errors):
+        return Scheduled(None, errors, checked.workspace.sources)
+    return Scheduled(schedule_spec(loaded.spec, quarter, start_month, named_by), errors, checked.workspace.sources)

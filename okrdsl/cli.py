@@ -1,6 +1,7 @@
 """The command line: parses options and calls library functions, nothing more.
 
-Exit codes: 0 no findings, 1 findings, 2 a usage or internal error.
+Exit codes: 0 no errors (warnings alone pass, unless --strict), 1 errors found,
+2 a usage or internal error.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from okrdsl.diagnostics import Severity
 
 EXIT_CODES = """\b
 Exit codes:
-  0  no problems found
-  1  problems found (syntax errors included)
+  0  no errors found (warnings alone pass, unless --strict)
+  1  errors found (syntax errors included)
   2  usage error, or an internal error in okrdsl"""
 
 
@@ -101,21 +102,13 @@ def explain(code) -> None:
 
 
 def _codes(text: str) -> tuple[str, ...]:
-    """A comma-separated list of codes or code prefixes; one that matches no code is a usage error."""
-    from okrdsl.rules import all_codes
+    """A comma-separated list of codes, prefixes or rule names; one that matches nothing is a usage error."""
+    from okrdsl.rules.catalogue import resolve_codes
 
-    known = all_codes()
-    by_name = {code.name: code.id for code in known.values()}
-    prefixes = []
-    for part in (part.strip() for part in text.split(",")):
-        if not part:
-            continue
-        prefix = by_name.get(part.lower(), part.upper())
-        if not any(code.startswith(prefix) for code in known):
-            raise click.BadParameter(f'"{part}" matches no okrdsl code or rule; `okrdsl rules` lists them',
-                                     param_hint="--select/--ignore")
-        prefixes.append(prefix)
-    return tuple(prefixes)
+    try:
+        return resolve_codes(text.split(","))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--select/--ignore") from None
 
 
 class _Day(click.ParamType):
@@ -136,8 +129,8 @@ class _Day(click.ParamType):
             self.fail(f'"{value}" is not a date: write it as YYYY-MM-DD, such as 2022-07-12, or "today"', param, ctx)
 
 
-@main.command(epilog=EXIT_CODES.replace("no problems found", "the schedule was printed")
-              .replace("problems found (syntax errors included)", "the spec has errors (printed on standard error)"))
+@main.command(epilog=EXIT_CODES.replace("no errors found (warnings alone pass, unless --strict)", "the schedule was printed")
+              .replace("errors found (syntax errors included)", "the spec has errors (printed on standard error)"))
 @click.argument("spec", type=click.Path(path_type=str))
 @click.option("--quarter", metavar="Q", help="Schedule for this quarter (FY23-Q3, FY23 Q3 or fy23q3) instead of the spec's.")
 @click.option("--today", type=_Day(), metavar="YYYY-MM-DD",
@@ -149,10 +142,8 @@ class _Day(click.ParamType):
 def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -> None:
     """Print a spec's dated agenda for a fiscal quarter."""
     from okrdsl.calendar import parse_month
-    from okrdsl.check import check
-    from okrdsl.codes import is_blocking
+    from okrdsl.check import schedule_file
     from okrdsl.emit.agenda import table, to_json
-    from okrdsl.schedule import schedule_spec
 
     try:
         month = parse_month(fiscal_start) if fiscal_start else None
@@ -160,18 +151,15 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
         raise click.BadParameter(str(error), param_hint="--fiscal-start") from None
     if os.path.isdir(spec):
         raise click.BadParameter(f"{spec} is a folder: name one .okrp file with a process", param_hint="SPEC")
-    checked = check([spec])
-    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
-    _print_diagnostics(errors, checked.workspace.sources)
-    loaded = checked.workspace.files.get(checked.workspace.key(spec))
-    if loaded is None or any(is_blocking(d) and d.path == loaded.spec.path for d in errors):
-        sys.exit(1)
     try:
-        result = schedule_spec(loaded.spec, quarter, month, fiscal_naming)
+        result = schedule_file(spec, quarter, month, fiscal_naming)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    _echo(to_json(result, today) if output_format == "json" else table(result, today, style=click.style))
-    sys.exit(1 if errors else 0)
+    _print_diagnostics(result.errors, result.sources)
+    if result.schedule is None:
+        sys.exit(1)
+    _echo(to_json(result.schedule, today) if output_format == "json" else table(result.schedule, today, style=click.style))
+    sys.exit(1 if result.errors else 0)
 
 
 def _echo(text: str, err: bool = False) -> None:

@@ -92,9 +92,9 @@ class At:
 
 @attrs.frozen
 class On:
-    """`on DATE`: an absolute date."""
+    """`on DATE`: an absolute date (None when the date written does not exist: OKR022)."""
 
-    date: datetime.date
+    date: datetime.date | None
     span: Span | None = span_field()
 
 
@@ -170,7 +170,7 @@ class Quarter:
 @attrs.frozen
 class Process:
     title: str
-    quarter: Quarter
+    quarter: Quarter | None
     fiscal_year: FiscalYear = FiscalYear()
     weekends: str = "keep"
     links: tuple[tuple[str, Link], ...] = ()
@@ -265,6 +265,7 @@ class Cadence:
     notes: tuple[Text, ...] = ()
     led_by: tuple[Name, ...] = ()
     span: Span | None = span_field()
+    head: Span | None = span_field()  # "every 2 weeks from -2w until end", without the work
 
 
 @attrs.frozen
@@ -337,7 +338,7 @@ class Objective:
 
 @attrs.frozen
 class OkrSet:
-    quarter: Quarter
+    quarter: Quarter | None
     objectives: tuple[Objective, ...] = ()
     span: Span | None = span_field()
 

@@ -105,12 +105,6 @@ def test_end_and_start_naming_differ_by_one_year(year, month):
     assert FiscalCalendar(month, "end").year_start(year + 1) == FiscalCalendar(month, "start").year_start(year)
 
 
-@given(days, st.integers(-400, 400))
-def test_offsets_invert(day, offset):
-    delta = datetime.timedelta(days=offset)
-    assert (day + delta) - delta == day
-
-
 @given(days, st.integers(-24, 24))
 def test_month_offsets_invert_when_the_day_exists_in_both_months(day, months):
     moved = add_months(day, months)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -137,3 +138,41 @@ def test_the_tenth_syntax_error_says_okrdsl_stopped():
 
     _, diagnostics = okrdsl.loads('phase p "P"\n' + "  at 5: PM x\n" * 12)
     assert diagnostics[-1].message.endswith("(okrdsl stops after 10 syntax errors in a file)")
+
+
+def test_references_across_includes(tmp_path):
+    write(tmp_path, "shared.okrp", 'artifact planning issue "Planning" <https://example.com/1>\n')
+    quarter = write(tmp_path, "q.okrp", 'include "shared.okrp"\nroles\n  PM "PM"\nphase p "P"\n  at -4w: PM updates #planning\n')
+    assert check([quarter, str(tmp_path / "shared.okrp")]).diagnostics == ()  # used from the quarter: no OKR502
+    write(tmp_path, "shared.okrp", 'artifact planning issue "Planning <https://example.com/1>\n')
+    found = [(d.code, os.path.basename(d.path)) for d in check([quarter]).diagnostics]
+    assert found == [("OKR004", "shared.okrp")]  # and no OKR103 for #planning while the include is broken
+
+
+def test_alignment_looks_in_the_objectives_own_set(tmp_path):
+    okrs = write(tmp_path, "okrs.okrp", 'roles\n  CEO "CEO"\npolicy\n  company objectives: 1\n'
+                 'okrs for FY23-Q2\n  objective C1 company "A" owner CEO\n    kr C1.1 "a" owner CEO\n'
+                 'okrs for FY23-Q3\n  objective C2 company "B" owner CEO\n    kr C2.1 "b" owner CEO\n'
+                 '  objective R1 shared "C" owner CEO aligns to C1\n    kr R1.1 "c" owner CEO\n')
+    (diagnostic,) = check([okrs]).diagnostics
+    assert (diagnostic.code, diagnostic.span.line) == ("OKR104", 11)
+
+
+def test_a_value_error_does_not_switch_the_rules_off(tmp_path):
+    path = write(tmp_path, "p.okrp", 'roles\n  PM "PM"\nartifact ally tol "Ally"\nphase p "P"\n  at -4w: PMM x in #ally for @PM\n')
+    assert [d.code for d in check([path]).diagnostics] == ["OKR020", "OKR102"]
+    assert [d.code for d in check([path], ignore=("OKR020",)).diagnostics] == ["OKR102"]
+
+
+def test_a_time_from_an_undated_item(tmp_path):
+    path = write(tmp_path, "p.okrp", 'roles\n  PM "PM"\nphase p "P"\n  meeting m "M"\n    goal "g"\n    scheduled by PM\n'
+                 "  at m + 1w: PM x\n")
+    (diagnostic,) = check([path]).diagnostics
+    assert (diagnostic.code, diagnostic.message) == ("OKR103", 'meeting "m" has no date, so no time can count from it')
+
+
+def test_a_goal_may_mention_roles(tmp_path):
+    path = write(tmp_path, "p.okrp", 'roles\n  PM "PM"\nphase p "P"\n  meeting m "M" at -4w\n    goal "ask @CEOO"\n'
+                 "    scheduled by PM\n")
+    (diagnostic,) = check([path]).diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("OKR102", 5, 16)

@@ -244,3 +244,92 @@ def test_today_may_be_today():
     code, output = run("schedule", str(SPECS / "fy23-q3.okrp"), "--today", "today")
     assert code == 0
     assert f"(today {datetime.date.today().isoformat()})" in output
+
+
+# --- properties and regressions ---------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 12), st.sampled_from(["end", "start"]), st.integers(1990, 2100), st.integers(1, 4),
+       st.integers(0, 400))
+def test_offsets_count_from_the_quarters_first_and_last_days(month, naming, year, quarter, days):
+    calendar = FiscalCalendar(month, naming)
+    spec, _ = okrdsl.loads(f'phase p "P"\n  at -{days}d as a: PM x\n  at end+{days}d as b: PM y\n  at a + {days}d as c: PM z\n')
+    got = dates(schedule(spec, calendar, year, quarter))
+    start, end = calendar.quarter_start(year, quarter), calendar.quarter_end(year, quarter)
+    assert got["a"][0] == start - datetime.timedelta(days=days)
+    assert got["b"][0] == end + datetime.timedelta(days=days)
+    assert got["c"][0] == start  # offsets invert
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["at", "within", "on"]), st.integers(-3000, 3000),
+                          st.sampled_from(["start", "end", "a", "b", "zz"])), min_size=1, max_size=6),
+       st.sampled_from(["keep", "next-monday", "previous-friday"]), st.integers(1900, 2999))
+def test_check_and_schedule_never_raise(tmp_path_factory, items, weekends, year):
+    lines = [f'process "P" for FY{year}-Q1', f"  weekends {weekends}", "roles", '  PM "PM"', 'phase p "P"']
+    for index, (kind, days, anchor) in enumerate(items):
+        name = "ab"[index % 2] if index < 2 else f"x{index}"
+        if kind == "on":
+            when = f"on {year:04d}-0{1 + index % 9}-1{index % 9}"
+        elif kind == "within":
+            when = f"within {abs(days)}d after {anchor}"
+        else:
+            when = f"at {anchor}{days:+d}d"
+        lines.append(f"  {when} as {name}: PM does {index}")
+    path = tmp_path_factory.mktemp("fuzz") / "f.okrp"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check([str(path)])
+    spec, _ = okrdsl.load(path)
+    schedule(spec, GITLAB, year, 1)
+
+
+def test_derived_ids_never_meet_written_ones():
+    spec, _ = okrdsl.loads('phase p "P"\n  at start: PM a\nphase q "Q"\n  at +1w as p.start: PM b\n  at p.start + 1d: PM c\n')
+    result = schedule(spec, GITLAB, 2023, 3)
+    keys = [e.key for e in result.entries]
+    assert len(keys) == len(set(keys)) and "p/start" in keys and "p.start" in keys
+    assert dates(result)["q/p.start+1d"] == (D(2022, 8, 9), None)  # from the step written "as p.start"
+
+
+def test_a_written_date_is_kept_off_the_weekend_rule():
+    result = entries('process "P" for FY23-Q3\n  weekends next-monday\nphase p "P"\n'
+                     "  at -8w-1d on 2022-06-05 as a: PM x\n  at -8w-1d as b: PM y\n")
+    assert dates(result)["a"] == (D(2022, 6, 5), None)  # a Sunday, as written
+    assert dates(result)["b"] == (D(2022, 6, 6), None)  # moved to Monday
+
+
+def test_another_quarter_drops_a_written_date_that_no_longer_holds():
+    spec, _ = okrdsl.load(SPECS / "fy22-q4.okrp")
+    (m1,) = [e for e in schedule_spec(spec, "FY23-Q1").entries if e.key == "m1"]
+    assert (m1.date, m1.written) == (D(2021, 12, 21), "-6w")
+
+
+def test_loading_is_safe_from_several_threads():
+    import threading
+
+    texts = [f"# comment {i}\n" * 200 + 'roles\n  PM "PM"\n' for i in range(6)]
+    counts = {}
+
+    def load(i):
+        counts[i] = [c.text for c in okrdsl.loads(texts[i]).spec.comments]
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counts == {i: [f"# comment {i}"] * 200 for i in range(6)}
+
+
+def test_long_after_chains_are_checked_in_linear_time(tmp_path):
+    lines = ['process "P" for FY23-Q3', "roles", '  PM "PM"', 'phase p "P"']
+    for i in range(200):
+        after = f" after s{i - 1}, s{i - 2}" if i >= 2 else ""
+        lines.append(f"  at -8w as s{i}{after}: PM x")
+    path = tmp_path / "chain.okrp"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert check([str(path)]).diagnostics == ()  # an exponential walk would not finish

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from okrdsl.diagnostics import Diagnostic, Severity
+
+_POSITION = re.compile(r"\S+:\d+:\d+")
 
 
 def _record(d: Diagnostic) -> dict:
@@ -50,13 +53,15 @@ def github(diagnostics, sources, file_count, style=None) -> str:
 def gitlab(diagnostics, sources, file_count, style=None) -> str:
     """A GitLab Code Quality report (the `codequality` artifact of a CI job).
 
-    Fingerprints hash the code, path and message (and a counter for repeats),
-    not the line, so a finding keeps its identity when lines above it move.
+    Fingerprints hash the code, path and message without any position in it
+    (and a counter for repeats), not the line, so a finding keeps its identity
+    when lines above it move.
     """
     seen: dict[str, int] = {}
     issues = []
     for d in diagnostics:
-        base = f"{d.code}\0{d.span.path}\0{d.message}"
+        # Some messages name a position ("the role at roles.okrp:3:3"): leave it out.
+        base = f"{d.code}\0{d.span.path}\0{_POSITION.sub('', d.message)}"
         seen[base] = seen.get(base, 0) + 1
         fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
         issues.append({

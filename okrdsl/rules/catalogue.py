@@ -28,6 +28,24 @@ def find(word: str) -> Code:
     raise ValueError(f'"{word}" is not an okrdsl code' + (f": {suggestion}" if suggestion else "; `okrdsl rules` lists them"))
 
 
+def resolve_codes(words) -> tuple[str, ...]:
+    """Codes, code prefixes (OKR1) or rule names (unknown-role) as code prefixes.
+
+    A ValueError names the first word that matches nothing.
+    """
+    codes = all_codes()
+    by_name = {code.name: code.id for code in codes.values()}
+    found = []
+    for word in (w.strip() for w in words):
+        if not word:
+            continue
+        prefix = by_name.get(word.lower(), word.upper())
+        if not any(code.startswith(prefix) for code in codes):
+            raise ValueError(f'"{word}" matches no okrdsl code or rule; `okrdsl rules` lists them')
+        found.append(prefix)
+    return tuple(found)
+
+
 def listing() -> str:
     """One line per code: id, severity, name, summary."""
     codes = all_codes().values()

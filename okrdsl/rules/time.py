@@ -50,8 +50,11 @@ def _describe(item: ir.Item) -> str:
 
 
 def _when_span(item: ir.Item):
+    """Where an item's time is written: its `at ...`, or a meeting's or cadence's first line."""
     when = getattr(item, "when", None)
-    return when.span if when is not None and when.span is not None else item.span
+    if when is not None and when.span is not None:
+        return when.span
+    return getattr(item, "head", None) or getattr(item, "id", None) and item.id.span or item.span
 
 
 @rule("OKR201", "out-of-order", ERROR)
@@ -356,7 +359,7 @@ def impossible_cadence(context: Context):
             last = resolver.moment(item.until) if item.until else resolver.end
             if first is None or last is None:
                 continue
-            where = item.until.span if item.until else item.span
+            where = item.until.span if item.until else item.head
             if last < first:
                 yield Finding(where, f"this cadence ends on {last}, before it starts on {first}",
                               "swap `from` and `until`, or check their times")
