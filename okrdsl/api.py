@@ -11,7 +11,7 @@ from okrdsl.build import build
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.files import read_source
 from okrdsl.parse import parse
-from okrdsl.source import Source
+from okrdsl.source import Source, normalise_newlines
 
 
 class Loaded(NamedTuple):
@@ -41,7 +41,7 @@ def load_source(source: Source) -> Loaded:
 
 def loads(text: str, path: str = "<string>") -> Loaded:
     """Parse and build `text` (includes are not followed)."""
-    return load_source(Source(path, text))
+    return load_source(Source(path, normalise_newlines(text)))
 
 
 def load(path) -> Loaded:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
-from okrdsl.source import Source, Span
+from okrdsl.source import Source, Span, normalise_newlines
 
 SUFFIX = ".okrp"
 
@@ -44,7 +44,7 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
         )]
     if text.startswith("\ufeff"):
         text = text[1:]
-    return Source(path, text), []
+    return Source(path, normalise_newlines(text)), []
 
 
 def discover(paths) -> tuple[list[str], list[Diagnostic]]:

@@ -8,6 +8,7 @@ text, so an editor integration can slice the exact range.
 from __future__ import annotations
 
 import bisect
+import re
 
 import attrs
 
@@ -31,6 +32,14 @@ class Span:
 def span_field():
     """An attrs field for a node's span: kept, shown, but never compared."""
     return attrs.field(default=None, eq=False, repr=False)
+
+
+def normalise_newlines(text: str) -> str:
+    """Old Mac line endings (a lone carriage return) as newlines; same length, so offsets hold."""
+    return _LONE_CR.sub("\n", text)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @attrs.frozen

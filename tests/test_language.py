@@ -85,3 +85,12 @@ def test_progress_and_health_findings_point_at_the_value(tmp_path):
                     '  objective C1 company "Grow" owner CEO\n    kr C1.1 "Up" owner CEO progress 150% health green\n')
     found = {d.code: (d.span.line, d.span.column, d.span.end_column) for d in check([str(path)]).diagnostics}
     assert found == {"OKR307": (7, 37, 41), "OKR308": (7, 49, 54)}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_kind_of_line_ending(newline, tmp_path):
+    text = newline.join(["roles", "  PM \"Product Manager\"", "phase p \"P\"", "  at -4w: PMM drafts with @PM", ""])
+    path = tmp_path / "p.okrp"
+    path.write_bytes(text.encode())
+    (diagnostic,) = check([str(path)]).diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("OKR102", 4, 11)

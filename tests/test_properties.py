@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import okrdsl
 from okrdsl import ir
+from okrdsl.source import normalise_newlines
 
 KEYWORDS = {
     "include", "roles", "process", "artifact", "phase", "policy", "okrs", "aka", "handle", "for", "fiscal",
@@ -81,7 +82,7 @@ def test_generated_specs_build_to_what_was_written(case):
 @given(st.text(alphabet=string.printable + "é’\u00a0", max_size=200))
 def test_any_text_gives_located_diagnostics_and_never_raises(text):
     _, diagnostics = okrdsl.loads(text, "fuzz.okrp")
-    lines = text.split("\n")
+    lines = normalise_newlines(text).split("\n")
     for d in diagnostics:
         assert d.code.startswith("OKR")
         assert 1 <= d.span.line <= len(lines) + 1
