@@ -5,11 +5,12 @@ from __future__ import annotations
 import attrs
 
 from okrdsl import codes
-from okrdsl.diagnostics import Diagnostic
+from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
 from okrdsl.rules.catalogue import resolve_codes
+from okrdsl.schedule import Schedule, schedule_spec
 
 
 @attrs.frozen
@@ -27,9 +28,9 @@ def check(paths, select=(), ignore=()) -> CheckResult:
 
     `select` keeps only codes starting with one of its prefixes; `ignore`
     drops codes starting with one of its prefixes. Both take codes, prefixes
-    or rule names (a ValueError names one that matches nothing). Neither hides an error that
-    kept a file from being read (unreadable, a syntax error, a missing
-    include): with it hidden, the check would pass without checking the file.
+    or rule names (a ValueError names one that matches nothing). Neither
+    hides an error that kept a file from being read (codes.BLOCKING): with it
+    hidden, the check would pass without checking the file.
     """
     select, ignore = resolve_codes(select), resolve_codes(ignore)
     files, problems = discover(paths)
@@ -51,7 +52,7 @@ class Scheduled:
     """What `okrdsl schedule` shows: the schedule (None when the spec could not be read in
     full), and the errors that check finds in the spec and what it includes."""
 
-    schedule: object
+    schedule: Schedule | None
     errors: tuple[Diagnostic, ...]
     sources: dict
 
@@ -59,9 +60,6 @@ class Scheduled:
 def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
                   named_by: str | None = None) -> Scheduled:
     """Check one spec, then schedule it. A ValueError says why a quarter cannot be used."""
-    from okrdsl.diagnostics import Severity
-    from okrdsl.schedule import schedule_spec
-
     checked = check([path])
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     loaded = checked.workspace.files.get(checked.workspace.key(path))
