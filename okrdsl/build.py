@@ -377,7 +377,7 @@ class _Builder:
             if _days(duration.value) > MAX_OFFSET_DAYS:
                 self.report(codes.OUT_OF_RANGE, duration, f"a window of {duration.value} is more than 10 years long",
                             hint="okrdsl schedules windows of up to 520w")
-            return ir.Within(_days(duration.value), self.moment(_moment_tree(tree)), span)
+            return ir.Within(_days(duration.value), self.moment(_moment_tree(tree)), span, duration.value)
         return ir.Ongoing(span)
 
     def moment(self, tree: Tree) -> ir.Moment:

@@ -98,8 +98,10 @@ class FiscalCalendar:
         return year, months_in // 3 + 1
 
 
-def adjust_for_weekend(day: datetime.date, rule: str) -> datetime.date:
+def adjust_for_weekend(day: datetime.date | None, rule: str) -> datetime.date | None:
     """Move a Saturday or Sunday to the next Monday or previous Friday; `keep` leaves it."""
+    if day is None:
+        return None
     weekday = day.weekday()
     if weekday < 5 or rule == "keep":
         return day

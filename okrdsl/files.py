@@ -10,6 +10,11 @@ from okrdsl.diagnostics import Diagnostic
 from okrdsl.source import Source, Span, normalise_newlines
 
 SUFFIX = ".okrp"
+# Folders a search never enters: version control, virtual environments, caches.
+SKIPPED_FOLDERS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
+})
 
 
 def _problem(path: str, code: codes.Code, message: str, hint: str | None = None, span: Span | None = None) -> Diagnostic:
@@ -59,7 +64,7 @@ def discover(paths) -> tuple[list[str], list[Diagnostic]]:
         if os.path.isdir(path):
             inside = []
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
                 inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(SUFFIX))
             if not inside:
                 problems.append(_problem(path, codes.NO_FILES, f"no .okrp files in {path}",

@@ -105,6 +105,7 @@ class Within:
     days: int
     after: Moment
     span: Span | None = span_field()
+    duration: str = ""  # as written: "1w", "7d"
 
 
 @attrs.frozen

@@ -67,9 +67,10 @@ class Problem:
 class Resolver:
     """Dates of a spec's items in one quarter, memoised.
 
-    `raw(item)` is the date the arithmetic gives (a window's first day);
-    `date(item)` is the date people see: a written date kept, others moved off
-    weekends by the process's rule.
+    `raw(item)` is the date the arithmetic gives (a window's first day), counted
+    from the dates people see of the items it names; `date(item)` is the date
+    people see: a date written with `on` kept, any other moved off a weekend
+    by the process's rule.
     """
 
     def __init__(self, spec: ir.Spec, start: datetime.date, end: datetime.date) -> None:
@@ -79,8 +80,8 @@ class Resolver:
         for item in spec.items():
             if getattr(item, "id", None) is not None:
                 self.by_name.setdefault(item.id.value, item)
-        self.dates: dict[str, datetime.date | None] = {}
-        self.visiting: list[str] = []
+        self.dates: dict[int, datetime.date | None] = {}  # by id(item): two items may share a written id
+        self.visiting: list[ir.Item] = []
         self.problems: list[Problem] = []
 
     def moment(self, moment: ir.Moment) -> datetime.date | None:
@@ -93,24 +94,25 @@ class Resolver:
         return shift(base, moment.offset_days)
 
     def named(self, name: ir.Name) -> datetime.date | None:
+        """The date people see of the item a relative time names."""
         item = self.by_name.get(name.value)
         if item is None:
             self.problems.append(Problem("unknown", name))
             return None
-        if item.key in self.visiting:
-            loop = " -> ".join(self.visiting[self.visiting.index(item.key):] + [item.key])
-            self.problems.append(Problem("loop", name, loop))
+        if any(item is visiting for visiting in self.visiting):
+            chain = self.visiting[next(i for i, v in enumerate(self.visiting) if v is item):] + [item]
+            self.problems.append(Problem("loop", name, " -> ".join(v.key for v in chain)))
             return None
-        found = self.raw(item)
-        if found is None and not isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within)):
+        if isinstance(item, ir.Cadence) or not isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within)):
             self.problems.append(Problem("undated", name))
-        return found
+            return None
+        return self.date(item)
 
     def raw(self, item: ir.Item) -> datetime.date | None:
-        """The date the arithmetic gives, before any weekend rule; a window's earliest day."""
-        if item.key in self.dates:
-            return self.dates[item.key]
-        self.visiting.append(item.key)
+        """The date the arithmetic gives, before the item's own weekend rule; a window's first day."""
+        if id(item) in self.dates:
+            return self.dates[id(item)]
+        self.visiting.append(item)
         when = getattr(item, "when", None)
         if isinstance(when, ir.At):
             found = self.moment(when.moment)
@@ -123,26 +125,41 @@ class Resolver:
         else:
             found = None
         self.visiting.pop()
-        self.dates[item.key] = found
+        self.dates[id(item)] = found
         return found
+
+    def written_holds(self, item: ir.Item) -> bool:
+        """Whether a date written beside a relative time is the one it gives (moved off a
+        weekend or not); always true when none is written."""
+        when = getattr(item, "when", None)
+        if not isinstance(when, ir.At) or when.date is None:
+            return True
+        raw = self.raw(item)
+        return raw is None or when.date in (raw, adjust_for_weekend(raw, self.weekends))
 
     def keep_written(self, item: ir.Item) -> bool:
         """Whether the item's date is one written with `on` (kept off the weekend rule)."""
         when = getattr(item, "when", None)
         return isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None \
-            and when.date == self.raw(item)
+            and self.raw(item) is not None and self.written_holds(item)
 
     def adjust(self, day: datetime.date | None, item: ir.Item) -> datetime.date | None:
-        if day is None or self.keep_written(item):
-            return day
+        if day is None:
+            return None
+        if self.keep_written(item):
+            return item.when.date
         return adjust_for_weekend(day, self.weekends)
 
     def date(self, item: ir.Item) -> datetime.date | None:
         return self.adjust(self.raw(item), item)
 
     def due(self, item: ir.Item) -> datetime.date | None:
+        """A window's due date: its first day as people see it, plus its length, off a weekend."""
         when = getattr(item, "when", None)
-        return self.adjust(shift(self.raw(item), when.days), item) if isinstance(when, ir.Within) else None
+        if not isinstance(when, ir.Within):
+            return None
+        due = shift(self.date(item), when.days)
+        return adjust_for_weekend(due, self.weekends) if due else None
 
 
 def quarter_for(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,
@@ -204,12 +221,8 @@ def _written(when: ir.When | None, with_date: bool = True) -> str:
     if isinstance(when, ir.On):
         return f"on {when.date.isoformat()}" if when.date else ""
     if isinstance(when, ir.Within):
-        return f"within {_duration(when.days)} after {when.after.text}"
+        return f"within {when.duration or f'{when.days}d'} after {when.after.text}"
     return "ongoing" if isinstance(when, ir.Ongoing) else ""
-
-
-def _duration(days: int) -> str:
-    return f"{days // 7}w" if days % 7 == 0 else f"{days}d"
 
 
 def _occurrences(item: ir.Cadence, resolver: Resolver, common) -> list[Entry]:

@@ -39,7 +39,7 @@ def test_the_include_messages(monkeypatch):
         'cannot include "../includes": fixtures/includes is a folder, not a .okrp file',
     )
     assert messages["OKR105"] == 'role "PM" is declared twice: the role at fixtures/duplicates/roles.okrp:3:3 has the same id'
-    assert messages["OKR106"] == 'alias "PMs" of role "PgM" is already a name of role "PM" (fixtures/duplicates/roles.okrp:3:3)'
+    assert messages["OKR106"] == 'alias "PMs" of role "PgM" is already an alias of role "PM" (fixtures/duplicates/roles.okrp:3:28)'
 
 
 def triggered_elsewhere(tmp_path) -> set[str]:

@@ -104,10 +104,14 @@ def test_cadences_with_a_range():
 
 
 @pytest.mark.parametrize(
-    "rule, expected",
-    [("keep", D(2022, 3, 6)), ("next-monday", D(2022, 3, 7)), ("previous-friday", D(2022, 3, 4))],
+    "rule, a, b",
+    [
+        ("keep", D(2022, 3, 6), D(2022, 3, 7)),
+        ("next-monday", D(2022, 3, 7), D(2022, 3, 8)),
+        ("previous-friday", D(2022, 3, 4), D(2022, 3, 4)),  # Friday + 1d is a Saturday: back to Friday
+    ],
 )
-def test_weekend_rules_apply_after_the_arithmetic(rule, expected):
+def test_weekend_rules_apply_to_each_date_counted_from_the_dates_people_see(rule, a, b):
     # FY23-Q2 starts on Sunday 2022-05-01, so -8w is a Sunday too.
     result = entries(
         f'process "P" for FY23-Q2\n  weekends {rule}\nphase p "P"\n'
@@ -115,8 +119,8 @@ def test_weekend_rules_apply_after_the_arithmetic(rule, expected):
         quarter=2,
     )
     got = dates(result)
-    assert got["a"] == (expected, None)
-    assert got["p/a+1d"] == (D(2022, 3, 7), None)  # counted from Sunday, not from the moved date
+    assert got["a"] == (a, None)
+    assert got["p/a+1d"] == (b, None)  # counted from a's date as shown
     assert got["p/on-2022-03-05"] == (D(2022, 3, 5), None)  # a written date is kept
 
 

@@ -195,7 +195,8 @@ def bad_alignment(context: Context):
                 if _RANK[parent.level] >= _RANK[objective.level] and parent is not objective:
                     yield Finding(objective.aligns.span, f'{objective.level} objective "{objective.id.value}" aligns to '
                                   f'{parent.level} objective "{parent.id.value}": it must align to a higher level',
-                                  "align it to a company objective, or a shared R&D one")
+                                  "align it to a company objective" if objective.level == "shared"
+                                  else "align it to a company objective, or a shared R&D one")
 
 
 @rule("OKR305", "alignment-loop", ERROR)

@@ -84,17 +84,27 @@ def unknown_reference(context: Context):
         for name in anchor_references(file.spec):
             target = file.scope.items.get(name.value)
             when = getattr(target.node, "when", None) if target else None
-            if target is not None and (when is None or isinstance(when, ir.Ongoing)):
+            if target is not None and isinstance(target.node, ir.Cadence):
+                yield Finding(name.span, f'cadence "{name.value}" repeats, so no time can count from it',
+                              "time this item from a step or meeting, or from the quarter's start or end")
+            elif target is not None and (when is None or isinstance(when, ir.Ongoing)):
                 yield Finding(name.span, f'{target.kind} "{name.value}" has no date, so no time can count from it',
                               f"give {name.value} a time, or time this item from the quarter's start or end")
+        anchors = {id(name) for name in anchor_references(file.spec)}
         for name in timing_references(file.spec):
-            if name.value in file.scope.items:
+            target = file.scope.items.get(name.value)
+            if target is not None and isinstance(target.node, ir.Cadence) and id(name) not in anchors:
+                yield Finding(name.span, f'cadence "{name.value}" repeats, so nothing can come after it',
+                              "name the step or meeting this item waits for")
+            if target is not None:
                 continue
             if name.value in file.scope.artifacts:
                 yield Finding(name.span, f'"{name.value}" is an artifact, which has no date: name a meeting or step here')
             else:
+                keyword = name.value.lower() in ("start", "end")
                 yield Finding(name.span, f'"{name.value}" is not a meeting or step of this spec',
-                              did_you_mean(name.value, file.scope.items)
+                              f'write "{name.value.lower()}" in lower case for the quarter\'s {name.value.lower()}'
+                              if keyword else did_you_mean(name.value, file.scope.items)
                               or "give the step an id with `as`, such as `at -4w as review:`")
 
 
@@ -206,16 +216,14 @@ def alias_collision(context: Context):
           PgM "Program Manager" aka PgMs
     """
     for file in context.files():
-        owners: dict[str, ir.Role] = {}
+        named: dict[str, tuple[ir.Role, ir.Name]] = {}
         for spec in context.workspace.visible(file.path):
             for role in spec.roles:
-                owners.setdefault(role.id.value, role)
-        claimed: dict[str, ir.Role] = {}
-        for spec in context.workspace.visible(file.path):
-            for role in spec.roles:
-                for alias in role.aliases:
-                    other = owners.get(alias.value) or claimed.get(alias.value)
-                    if other is not None and other is not role:
-                        yield Finding(alias.span, f'alias "{alias.value}" of role "{role.id.value}" is already a name of '
-                                      f'role "{other.id.value}" ({other.id.span})', "choose another alias")
-                    claimed.setdefault(alias.value, role)
+                for name in (role.id, *role.aliases):
+                    first_role, first_name = named.setdefault(name.value, (role, name))
+                    if first_role is role or (name is role.id and first_name is first_role.id):
+                        continue  # the same role, or two roles with one id (OKR105)
+                    what = f'role "{name.value}"' if name is role.id else f'alias "{name.value}" of role "{role.id.value}"'
+                    other = "the id" if first_name is first_role.id else "an alias"
+                    yield Finding(name.span, f'{what} is already {other} of role "{first_role.id.value}" '
+                                  f"({first_name.span})", "choose another name")

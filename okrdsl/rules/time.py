@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okrdsl import ir
-from okrdsl.calendar import FiscalCalendar, format_quarter
+from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, File, Finding, rule
 from okrdsl.schedule import Resolver, quarter_for, resolver_for
@@ -279,8 +279,8 @@ def date_mismatch(context: Context):
             when = getattr(item, "when", None)
             if not isinstance(when, ir.At) or when.date is None:
                 continue
-            computed = resolver.moment(when.moment)
-            if computed is not None and computed != when.date:
+            if not resolver.written_holds(item):
+                computed = adjust_for_weekend(resolver.raw(item), resolver.weekends)
                 yield Finding(when.span, f"{when.moment.text} falls on {computed} in "
                               f"{format_quarter(year, number)}, not on {when.date}",
                               f"write on {computed}, or correct the relative time")
@@ -355,8 +355,8 @@ def impossible_cadence(context: Context):
         for item in file.spec.items():
             if not isinstance(item, ir.Cadence):
                 continue
-            first = resolver.moment(item.start) if item.start else resolver.start
-            last = resolver.moment(item.until) if item.until else resolver.end
+            first = resolver.date(item)
+            last = adjust_for_weekend(resolver.moment(item.until), resolver.weekends) if item.until else resolver.end
             if first is None or last is None:
                 continue
             where = item.until.span if item.until else item.head
