@@ -10,7 +10,7 @@ from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
 from okrdsl.rules.catalogue import resolve_codes
-from okrdsl.schedule import Schedule, schedule_spec
+from okrdsl.schedule import Schedule, quarter_for, schedule_spec
 
 
 @attrs.frozen
@@ -65,4 +65,6 @@ def schedule_file(path: str, quarter: str | None = None, start_month: int | None
     loaded = checked.workspace.files.get(checked.workspace.key(path))
     if loaded is None or any(codes.is_blocking(d) and d.path == loaded.spec.path for d in errors):
         return Scheduled(None, errors, checked.workspace.sources)
+    if quarter is None and quarter_for(loaded.spec) is None and any(d.path == loaded.spec.path for d in errors):
+        return Scheduled(None, errors, checked.workspace.sources)  # its quarter is written, but wrong
     return Scheduled(schedule_spec(loaded.spec, quarter, start_month, named_by), errors, checked.workspace.sources)

@@ -31,7 +31,9 @@ class Code:
 
 
 E, W = Severity.ERROR, Severity.WARNING
-_OKRS = 'roles\n  CEO "Chief Executive Officer"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n  {}\n    kr C1.1 "Raise paid GMAU by 10%" owner CEO\n'
+_OKRS = ('roles\n  CEO "Chief Executive Officer"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n'
+         '  objective C1 company "Deliver customer results" owner CEO\n    kr C1.1 "Raise paid GMAU by 10%" owner CEO\n'
+         '  {}\n    kr P1.1 "Raise monthly active users by 5%" owner CEO\n')
 
 SYNTAX_ERROR = Code(
     "OKR001", "syntax-error", E, "The line does not follow the .okrp syntax.",
@@ -74,8 +76,8 @@ UNKNOWN_KIND = Code(
 UNKNOWN_LEVEL = Code(
     "OKR021", "unknown-objective-level", E, "An objective's level is not one okrdsl knows.",
     doc="Levels are: company, shared, product, engineering.",
-    bad=_OKRS.format('objective C1 compnay "Deliver customer results" owner CEO  # OKR021'),
-    good=_OKRS.format('objective C1 company "Deliver customer results" owner CEO'),
+    bad=_OKRS.format('objective P1 prodcut "Grow usage" owner CEO  # OKR021'),
+    good=_OKRS.format('objective P1 product "Grow usage" owner CEO'),
 )
 INVALID_DATE = Code(
     "OKR022", "invalid-date", E, "A date does not exist in the calendar.",

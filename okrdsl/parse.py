@@ -163,7 +163,10 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     if token.type == "_NL":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
     if token.type == "_INDENT":
-        return _at(source, start, end, codes.SYNTAX_ERROR, f"this line should not be indented here: expected {expected}")
+        above = _line_above(text, source.position(start)[0])
+        return _at(source, start, end, codes.SYNTAX_ERROR,
+                   f"this line is indented deeper than line {above}, which does not open a block",
+                   hint=f"line it up with line {above}, or with a line further up")
     if token.type == "_DEDENT":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the indented block ends too early: expected {expected}")
     # Show the whole word the token starts (a URL lexes as a name, then ":").

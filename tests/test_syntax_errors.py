@@ -199,7 +199,7 @@ def test_the_indentation_hint_names_every_level_in_use():
 def test_a_line_indented_where_no_block_opens():
     _, (diagnostic,) = okrdsl.loads('roles\n  PM "Product Manager"\n    VPP "VP of Product"\n')
     assert (diagnostic.span.line, diagnostic.code) == (3, "OKR001")
-    assert diagnostic.message.startswith("this line should not be indented here: expected ")
+    assert diagnostic.message == "this line is indented deeper than line 2, which does not open a block"
 
 
 def test_a_keyword_read_as_a_role_gets_a_hint(tmp_path):

@@ -7,7 +7,11 @@ R&D, product and engineering levels together.
 
 from __future__ import annotations
 
+import os
+import re
+
 from okrdsl import ir
+from okrdsl.calendar import format_quarter, parse_quarter
 from okrdsl.diagnostics import Severity
 from okrdsl.words import did_you_mean, plural
 from okrdsl.rules import Context, Finding, rule
@@ -374,12 +378,25 @@ def bad_policy(context: Context):
                               did_you_mean(level.value, ir.OBJECTIVE_LEVELS) or "use company, shared, product or engineering")
 
 
+_NAMED_QUARTER = re.compile(r"fy(\d{2}|\d{4})[-_ ]?q([1-4])(?!\d)", re.IGNORECASE)
+
+
+def _quarter_in_name(path: str) -> tuple[int, int] | None:
+    named = _NAMED_QUARTER.search(os.path.basename(path))
+    try:
+        return parse_quarter(f"FY{named.group(1)}-Q{named.group(2)}") if named else None
+    except ValueError:
+        return None
+
+
 @rule("OKR310", "quarter-mismatch", WARNING)
 def quarter_mismatch(context: Context):
-    """An OKR set is for another quarter than the process beside it.
+    """A quarter disagrees with the file name or with the process beside it.
 
-    A file that holds both a process and an OKR set usually means the same
-    quarter for both; a different one is often a copy from last quarter.
+    A file named for a quarter (`fy23-q3.okrp`) should hold that quarter's
+    process and OKRs, and an OKR set beside a process should be for the
+    process's quarter. A mismatch is usually last quarter's file, copied and
+    not yet updated.
 
     Bad:
         process "Workflow" for FY23-Q3
@@ -401,9 +418,17 @@ def quarter_mismatch(context: Context):
           objective C1 company "Deliver customer results" owner CEO
             kr C1.1 "Raise paid GMAU by 10%" owner CEO
     """
-    for file, okr_set in _sets(context):
+    for file in context.files():
         process = file.spec.process
-        if process and process.quarter and okr_set.quarter and \
-                (process.quarter.year, process.quarter.number) != (okr_set.quarter.year, okr_set.quarter.number):
-            yield Finding(okr_set.quarter.span, f"these OKRs are for {okr_set.quarter}, but the process is for "
-                          f"{process.quarter} ({process.quarter.span})")
+        expected = _quarter_in_name(file.path)
+        written = ([process.quarter] if process and process.quarter else []) + \
+            [okr_set.quarter for okr_set in file.spec.okr_sets if okr_set.quarter]
+        for quarter in written:
+            here = (quarter.year, quarter.number)
+            if expected is not None and here != expected:
+                yield Finding(quarter.span, f"the file name says {format_quarter(*expected)}, but this is for {quarter}",
+                              "update the quarter, or rename the file")
+            elif expected is None and process and process.quarter and quarter is not process.quarter \
+                    and here != (process.quarter.year, process.quarter.number):
+                yield Finding(quarter.span, f"these OKRs are for {quarter}, but the process is for "
+                              f"{process.quarter} ({process.quarter.span})")

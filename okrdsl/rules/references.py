@@ -26,7 +26,7 @@ def unknown_role(context: Context):
         roles
           PM "Product Manager" aka PMs
         phase kickoff "Kick-off"
-          at -4w: PMM drafts the OKRs  # OKR102
+          at -4w: PMM drafts the OKRs with the other @PMs  # OKR102
 
     Good:
         roles

@@ -107,8 +107,9 @@ def after_too_early(context: Context):
         roles
           CEO "Chief Executive Officer"
           PM "Product Manager"
-        phase kickoff "Kick-off"
+        phase review "Review"
           at -3w as review: CEO reviews the OKRs
+        phase publish "Publish"
           at -4w after review: PM publishes the OKRs  # OKR202
 
     Good:
@@ -116,8 +117,9 @@ def after_too_early(context: Context):
         roles
           CEO "Chief Executive Officer"
           PM "Product Manager"
-        phase kickoff "Kick-off"
+        phase review "Review"
           at -3w as review: CEO reviews the OKRs
+        phase publish "Publish"
           at -2w after review: PM publishes the OKRs
     """
     for file, resolver, real in _dated(context):
