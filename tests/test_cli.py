@@ -238,3 +238,19 @@ def test_limits_give_messages_not_crashes(tmp_path):
     assert code == 1 and "internal error" not in output
     assert '"FY0002-Q1" is out of range: okrdsl dates fiscal years 1900 to 2999 [OKR026]' in output
     assert "-999999w is more than 10 years away from its anchor [OKR026]" in output
+
+
+def test_carets_line_up_under_wide_and_combining_characters(tmp_path):
+    path = write(tmp_path, "wide.okrp", 'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM tags 産品 then PMM\n    PMM x\n')
+    code, output = run("check", "--select", "OKR102", path)
+    lines = output.splitlines()
+    assert lines[1:3] == [" 5 |     PMM x", "   |     ^^^"]
+    path = write(tmp_path, "emoji.okrp", 'roles\n  PM "PM"\nphase p "🚀 P"\n  at -4w: PM x\n  at -4w: 🚀 x\n')
+    output = run("check", path)[1].splitlines()
+    assert output[1:3] == [" 5 |   at -4w: 🚀 x", "   |           ^^^^"]  # "🚀 x": the emoji takes two columns
+
+
+def test_explain_a_group_lists_its_codes():
+    code, output = run("explain", "OKR1")
+    assert code == 2
+    assert '"OKR1" is a group of codes (OKR100, OKR101, OKR102, OKR103, OKR104, OKR105, OKR106): explain one of them' in output

@@ -3,6 +3,8 @@ and a closing summary."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from okrdsl.diagnostics import Diagnostic, Severity, count
 from okrdsl.source import Source
 from okrdsl.words import plural
@@ -25,11 +27,18 @@ def format_text(diagnostic: Diagnostic, sources: dict[str, Source], style=lambda
         gutter = " " * len(number)
         width = (span.end_column if span.end_line == span.line else len(line) + 1) - span.column
         shown = line.expandtabs(1)
+        before, under = shown[: span.column - 1], shown[span.column - 1: span.column - 1 + width]
+        carets = style("^" * max(1, _width(under)), fg=_COLOURS[diagnostic.severity])
         lines.append(f" {number} | {shown}")
-        lines.append(f" {gutter} | {' ' * (span.column - 1)}{style('^' * max(1, width), fg=_COLOURS[diagnostic.severity])}")
+        lines.append(f" {gutter} | {' ' * _width(before)}{carets}")
     if diagnostic.hint:
         lines.append(f" {' ' * len(str(span.line))} = hint: {diagnostic.hint}")
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: accents that combine take none, wide (East Asian, emoji) characters two."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def summary(diagnostics, file_count: int) -> str:

@@ -24,6 +24,9 @@ def find(word: str) -> Code:
     for code in codes.values():
         if wanted.upper() == code.id or wanted.lower() == code.name:
             return code
+    group = [code for code in codes if code.startswith(wanted.upper())] if wanted.upper().startswith("OKR") else []
+    if group:
+        raise ValueError(f'"{word}" is a group of codes ({", ".join(group)}): explain one of them')
     suggestion = did_you_mean(wanted.upper(), codes) or did_you_mean(wanted.lower(), [c.name for c in codes.values()])
     raise ValueError(f'"{word}" is not an okrdsl code' + (f": {suggestion}" if suggestion else "; `okrdsl rules` lists them"))
 
