@@ -38,10 +38,6 @@ class Workspace:
         return len(self.files) + len(self.unreadable - set(self.files))
     diagnostics: list[Diagnostic] = attrs.Factory(list)
 
-    @property
-    def specs(self) -> list[ir.Spec]:
-        return [loaded.spec for loaded in self.files.values()]
-
     def includes_of(self, path: str) -> list[str]:
         """The paths a file includes, as loaded (missing ones left out)."""
         spec = self.files[path].spec

@@ -5,8 +5,8 @@ item (and per occurrence of a cadence), in date order, with the undated ones
 (`ongoing`, permissions, and any whose time could not be resolved) last.
 Relative times follow the items they name by their written id. A name that
 matches nothing, an item with no date, or a loop of relative times leaves the
-item undated and is noted in `Resolver.problems`; the rules of
-okrdsl.rules.references and okrdsl.rules.time turn those into findings.
+item undated: okrdsl.rules.references reports the first two from the IR, and
+okrdsl.rules.time reports the loops this resolver records in `loops`.
 
 Weekend rules apply after the arithmetic: `b at a + 1w` counts from a's
 computed date, then each date is moved off a weekend. A date written with
@@ -54,16 +54,6 @@ class Schedule:
         return format_quarter(self.year, self.quarter)
 
 
-@attrs.frozen
-class Problem:
-    """Why a relative time has no date: `kind` is "loop" (with the chain in `detail`),
-    "unknown" (no item has that id) or "undated" (the item named has no date)."""
-
-    kind: str
-    name: ir.Name
-    detail: str = ""
-
-
 class Resolver:
     """Dates of a spec's items in one quarter, memoised.
 
@@ -82,7 +72,7 @@ class Resolver:
                 self.by_name.setdefault(item.id.value, item)
         self.dates: dict[int, datetime.date | None] = {}  # by id(item): two items may share a written id
         self.visiting: list[ir.Item] = []
-        self.problems: list[Problem] = []
+        self.loops: list[tuple[ir.Name, str]] = []  # (where the loop closes, "a -> b -> a")
 
     def moment(self, moment: ir.Moment) -> datetime.date | None:
         if moment.anchor == "start":
@@ -97,15 +87,13 @@ class Resolver:
         """The date people see of the item a relative time names."""
         item = self.by_name.get(name.value)
         if item is None:
-            self.problems.append(Problem("unknown", name))
             return None
         if any(item is visiting for visiting in self.visiting):
             chain = self.visiting[next(i for i, v in enumerate(self.visiting) if v is item):] + [item]
-            self.problems.append(Problem("loop", name, " -> ".join(v.key for v in chain)))
+            self.loops.append((name, " -> ".join(v.key for v in chain)))
             return None
         if isinstance(item, ir.Cadence) or not isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within)):
-            self.problems.append(Problem("undated", name))
-            return None
+            return None  # a cadence repeats, and an ongoing step or a meeting without a time has no date
         return self.date(item)
 
     def raw(self, item: ir.Item) -> datetime.date | None:

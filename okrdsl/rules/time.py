@@ -159,10 +159,9 @@ def time_loop(context: Context):
           at b + 1w as a: PM holds session A
     """
     for file, resolver, _ in _dated(context):
-        for problem in resolver.problems:
-            if problem.kind == "loop":
-                yield Finding(problem.name.span, f"these items are timed relative to each other in a loop: {problem.detail}",
-                              "time one of them from the quarter's start or end instead")
+        for name, loop in resolver.loops:
+            yield Finding(name.span, f"these items are timed relative to each other in a loop: {loop}",
+                          "time one of them from the quarter's start or end instead")
         yield from _after_loops(file)
 
 
