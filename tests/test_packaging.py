@@ -4,8 +4,10 @@ from any folder."""
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -34,13 +36,24 @@ def test_the_wheel_contains_the_grammar(wheel):
 
 
 def test_an_installed_wheel_checks_specs_from_another_folder(wheel, tmp_path):
+    # A fresh environment that sees the packages installed here (through a .pth file,
+    # which adds the folders but not their own .pth files, so the editable okrdsl stays
+    # out of sight). pip installs the wheel offline, with its dependencies: a missing or
+    # unsatisfiable requirement fails here, wherever the tests run.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
+    inner = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}
+    Path(inner, "outer-packages.pth").write_text("".join(f"{p}\n" for p in sorted(outer)), encoding="utf-8")
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index", "--quiet", str(wheel)],
+        capture_output=True, text=True,
     )
+    assert installed.returncode == 0, installed.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     script = (
