@@ -19,13 +19,13 @@ from okrdsl import codes, ir
 from okrdsl.calendar import FIRST_YEAR, LAST_YEAR, parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import keywords
+from okrdsl.limits import MAX_EVERY, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
 from okrdsl.words import did_you_mean
 from okrdsl.source import Source, Span
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
 _REF = re.compile(r"(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)")
 _UNIT_DAYS = {"d": 1, "w": 7}
-MAX_OFFSET_DAYS = 520 * 7
 
 
 def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list[Diagnostic]]:
@@ -322,9 +322,9 @@ class _Builder:
         count = _token(tree, "INT")
         every = int(count.value) if count is not None else 1
         unit = _token(tree, "UNIT").value.rstrip("s")
-        if not 1 <= every <= 1000:
+        if not 1 <= every <= MAX_EVERY:
             self.report(codes.OUT_OF_RANGE, count, f"every {every} {unit}s cannot be scheduled",
-                        hint=f"repeat every 1 to 1000 {unit}s")
+                        hint=f"repeat every 1 to {MAX_EVERY} {unit}s")
         given = self.item_id(tree)
         key = given.value if given else derive_key(phase, f"every-{every}-{unit}", taken)
         start = _tree(tree, "range_from")
@@ -376,7 +376,7 @@ class _Builder:
             duration = _token(tree, "DURATION")
             if _days(duration.value) > MAX_OFFSET_DAYS:
                 self.report(codes.OUT_OF_RANGE, duration, f"a window of {duration.value} is more than 10 years long",
-                            hint="okrdsl schedules windows of up to 520w")
+                            hint=f"okrdsl schedules windows of up to {MAX_OFFSET_WEEKS}w")
             return ir.Within(_days(duration.value), self.moment(_moment_tree(tree)), span, duration.value)
         return ir.Ongoing(span)
 
@@ -391,7 +391,7 @@ class _Builder:
         anchor = {"from_start": "start", "from_end": "end", "from_item": "item"}[tree.data]
         if abs(days) > MAX_OFFSET_DAYS:
             self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor",
-                        hint="okrdsl schedules offsets of up to 520w")
+                        hint=f"okrdsl schedules offsets of up to {MAX_OFFSET_WEEKS}w")
         item = _token(tree, "IDENT")
         return ir.Moment(anchor, days, self.name(item) if item is not None else None, text, self.span(tree))
 

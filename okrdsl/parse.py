@@ -16,11 +16,11 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
-from okrdsl.postlex import COMMENT, MAX_DEPTH, IndentationError_, indent_width
+from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
+from okrdsl.postlex import COMMENT, IndentationError_, indent_width
 from okrdsl.words import plural
 from okrdsl.source import Source
 
-MAX_SYNTAX_ERRORS = 10
 MAX_PARSES = 3 * MAX_SYNTAX_ERRORS  # each error costs a parse; echoes of blanked lines cost one more
 
 

@@ -12,8 +12,9 @@ import re
 
 from lark import Token
 
+from okrdsl.limits import MAX_DEPTH
+
 TAB_WIDTH = 4
-MAX_DEPTH = 50
 COMMENT = re.compile(r"#[^\r\n]*")
 
 

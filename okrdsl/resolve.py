@@ -14,6 +14,7 @@ from okrdsl import codes, ir
 from okrdsl.api import Loaded, load_source
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.files import read_source
+from okrdsl.limits import MAX_INCLUDE_DEPTH
 from okrdsl.source import Source
 
 _MISSING = (codes.FILE_NOT_FOUND.id, codes.IS_DIRECTORY.id)
@@ -76,9 +77,6 @@ def load_workspace(paths, workspace: Workspace | None = None) -> Workspace:
     for path in paths:
         _load(workspace.key(str(path)), workspace, stack=[], named_at=None)
     return workspace
-
-
-MAX_INCLUDE_DEPTH = 100
 
 
 def _load(path: str, workspace: Workspace, stack: list[str], named_at: ir.Include | None) -> None:

@@ -21,8 +21,8 @@ import attrs
 
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter, parse_quarter, shift
+from okrdsl.limits import MAX_OCCURRENCES
 
-MAX_OCCURRENCES = 1000  # a cadence that would repeat more often is OKR207
 
 
 @attrs.frozen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter
 from okrdsl.diagnostics import Severity
+from okrdsl.limits import MAX_OCCURRENCES
 from okrdsl.rules import Context, File, Finding, rule
 from okrdsl.schedule import Resolver, quarter_for, resolver_for
 
@@ -368,6 +369,6 @@ def impossible_cadence(context: Context):
             if item.every < 1:
                 continue  # OKR026 says so
             step_days = {"day": 1, "week": 7, "month": 28}[item.unit] * item.every
-            if (last - first).days // step_days + 1 > 1000:
-                yield Finding(where, f"this cadence would happen more than 1000 times between {first} and {last}",
+            if (last - first).days // step_days + 1 > MAX_OCCURRENCES:
+                yield Finding(where, f"this cadence would happen more than {MAX_OCCURRENCES} times between {first} and {last}",
                               "check the unit (days or weeks?) and the range")
