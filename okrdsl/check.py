@@ -23,17 +23,19 @@ class CheckResult:
         return self.workspace.file_count
 
 
-def check(paths, select=(), ignore=()) -> CheckResult:
+def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
     `select` keeps only codes starting with one of its prefixes; `ignore`
     drops codes starting with one of its prefixes. Both take codes, prefixes
-    or rule names (a ValueError names one that matches nothing). Neither
+    or rule names (a ValueError names one that matches nothing). `root` is the
+    project folder that files and their includes must stay in (by default, each
+    path's own project: see okrdsl.files.project_root). Neither
     hides an error that kept a file from being read (codes.BLOCKING): with it
     hidden, the check would pass without checking the file.
     """
     select, ignore = resolve_codes(select), resolve_codes(ignore)
-    files, problems = discover(paths)
+    files, problems = discover(paths, root)
     workspace = load_workspace(files)
     workspace.diagnostics.extend(problems)
     found = workspace.all_diagnostics() + run_rules(workspace)
@@ -58,9 +60,9 @@ class Scheduled:
 
 
 def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
-                  named_by: str | None = None) -> Scheduled:
+                  named_by: str | None = None, root: str | None = None) -> Scheduled:
     """Check one spec, then schedule it. A ValueError says why a quarter cannot be used."""
-    checked = check([path])
+    checked = check([path], root=root)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     loaded = checked.workspace.files.get(checked.workspace.key(path))
     if loaded is None or any(codes.is_blocking(d) and d.path == loaded.spec.path for d in errors):

@@ -56,6 +56,13 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
+ROOT_OPTION = click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=str), metavar="FOLDER",
+    help="The project folder that specs and their includes must stay in "
+         "(default: the nearest folder above each spec that holds .git or pyproject.toml).",
+)
+
+
 @main.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "gitlab", "sarif"]),
@@ -66,12 +73,13 @@ def tune_gc() -> None:
 @click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes, prefixes or rules.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
-def check(paths, output_format, select, ignore, strict, exit_zero) -> None:
+@ROOT_OPTION
+def check(paths, output_format, select, ignore, strict, exit_zero, root) -> None:
     """Check .okrp files and folders (default: the current folder)."""
     from okrdsl.check import check as run_check
     from okrdsl.report import FORMATS
 
-    result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore))
+    result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root)
     output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
     if output:
         _echo(output)
@@ -139,7 +147,8 @@ class _Day(click.ParamType):
 @click.option("--fiscal-start", metavar="MONTH", help="The month the fiscal year starts (February, feb or 2).")
 @click.option("--fiscal-naming", type=click.Choice(["end", "start"]),
               help="Name fiscal years by the calendar year they end in (GitLab) or start in.")
-def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -> None:
+@ROOT_OPTION
+def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, root) -> None:
     """Print a spec's dated agenda for a fiscal quarter."""
     from okrdsl.calendar import parse_month
     from okrdsl.check import schedule_file
@@ -152,7 +161,7 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
     if os.path.isdir(spec):
         raise click.BadParameter(f"{spec} is a folder: name one .okrp file with a process", param_hint="SPEC")
     try:
-        result = schedule_file(spec, quarter, month, fiscal_naming)
+        result = schedule_file(spec, quarter, month, fiscal_naming, root)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     _print_diagnostics(result.errors, result.sources)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import attrs
 
 from okrdsl.diagnostics import Severity
+from okrdsl.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 
 
 @attrs.frozen
@@ -67,6 +68,16 @@ NO_FILES = Code(
     "OKR015", "no-spec-files", W, "A folder given to check holds no .okrp files.",
     doc="Usually a wrong path in a CI job or hook: the check would pass without checking anything.",
 )
+FILE_TOO_LARGE = Code(
+    "OKR016", "file-too-large", E, f"The file is larger than okrdsl reads ({MAX_FILE_BYTES // (1024 * 1024)} MiB).",
+    doc="A spec is a page of text; a file this large is almost surely not one, and reading it would cost "
+        "memory out of proportion. okrdsl does not read it.",
+)
+LINE_TOO_LONG = Code(
+    "OKR017", "line-too-long", E, f"A line is longer than okrdsl reads ({MAX_LINE_CHARS:,} characters).",
+    doc="No line of a spec needs to be this long; okrdsl does not parse a file holding one, "
+        "so that a stray generated line cannot cost minutes or gigabytes.",
+)
 UNKNOWN_KIND = Code(
     "OKR020", "unknown-artifact-kind", E, "An artifact's kind is not one okrdsl knows.",
     doc="Kinds are: issue, doc, video, channel, tool, template, mr, page.",
@@ -118,25 +129,32 @@ INCLUDE_NOT_FOUND = Code(
 INCLUDE_CYCLE = Code(
     "OKR101", "include-cycle", E, "Files include each other in a loop.",
 )
+FILE_REFUSED = Code(
+    "OKR107", "refused-file", E, "An include or a linked file names a file okrdsl does not read.",
+    doc="okrdsl reads only .okrp files inside the project: the nearest folder above the checked path that holds "
+        ".git or pyproject.toml, or the folder given with --root. An include or a symbolic link that leaves it "
+        "(through .., an absolute path or the link) is refused, and so is an include of a file that is not a "
+        ".okrp file. Nothing of a refused file is read or shown, so a spec cannot print a file from elsewhere "
+        "on the machine (a CI secret, say) into a job log.",
+)
 
 CODES: dict[str, Code] = {
     code.id: code
     for code in (
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
-        FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES,
+        FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES, FILE_TOO_LARGE, LINE_TOO_LONG,
         UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
-        INCLUDE_NOT_FOUND, INCLUDE_CYCLE,
+        INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED,
     )
 }
-
 
 
 # Errors that keep a file from being read in full: the rules skip such a file,
 # and --select/--ignore cannot hide them (the check would pass unchecked).
 BLOCKING = frozenset({
     SYNTAX_ERROR.id, UNEXPECTED_END.id, BAD_INDENT.id, UNCLOSED_QUOTE.id,
-    FILE_NOT_FOUND.id, NOT_UTF8.id, IS_DIRECTORY.id, UNREADABLE.id,
-    INCLUDE_NOT_FOUND.id, INCLUDE_CYCLE.id,
+    FILE_NOT_FOUND.id, NOT_UTF8.id, IS_DIRECTORY.id, UNREADABLE.id, FILE_TOO_LARGE.id, LINE_TOO_LONG.id,
+    INCLUDE_NOT_FOUND.id, INCLUDE_CYCLE.id, FILE_REFUSED.id,
 })
 
 

@@ -1,12 +1,21 @@
-"""Reading .okrp files from disk: every way a read can fail becomes a diagnostic."""
+"""Reading .okrp files from disk: every way a read can fail becomes a diagnostic.
+
+okrdsl reads what anyone who can push to a repository can change, in CI jobs
+whose logs many people read. So it reads only regular files, at most
+`limits.MAX_FILE_BYTES` of them, and, for a check, only inside the project: the
+nearest folder above a checked path that holds one of `ROOT_MARKERS` (or the
+folder given with `--root`). A file outside it, reached by an include or by a
+symbolic link, is refused before it is opened, so nothing of it can be shown.
+"""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import stat
 
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
+from okrdsl.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 from okrdsl.source import Source, Span, normalise_newlines
 
 SUFFIX = ".okrp"
@@ -15,26 +24,92 @@ SKIPPED_FOLDERS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
 })
+# What marks the top folder of a project.
+ROOT_MARKERS = (".git", "pyproject.toml")
 
 
 def _problem(path: str, code: codes.Code, message: str, hint: str | None = None, span: Span | None = None) -> Diagnostic:
     return Diagnostic(code.id, code.severity, message, span or Span(path, 1, 1, 1, 1), hint)
 
 
+def project_root(path: str) -> str:
+    """The project a checked path belongs to: the nearest folder at or above it that holds
+    .git or pyproject.toml; failing that, the current folder if the path is inside it, or
+    else the path's own folder. Symbolic links in `path` are not followed."""
+    absolute = os.path.abspath(path)
+    folder = absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else os.path.dirname(absolute)
+    current = folder
+    while True:
+        if any(os.path.lexists(os.path.join(current, marker)) for marker in ROOT_MARKERS):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    here = os.getcwd()
+    return here if is_inside(absolute, here) else folder
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Whether `path`, with every symbolic link resolved, lies in the folder `root`."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def refuse_outside(path: str, root: str, span: Span | None = None, written: str | None = None) -> Diagnostic | None:
+    """OKR107 when `path` leaves `root` (through .., an absolute path or a link), else None.
+
+    The message names the path as written and the project; it never shows the target."""
+    if is_inside(path, root):
+        return None
+    if written is not None:
+        what = f'cannot include "{written}": it is'
+    else:
+        what = f"{path} links to a file" if os.path.islink(path) else f"{path} is"
+    return _problem(
+        span.path if span else path, codes.FILE_REFUSED,
+        f"{what} outside the project ({root}), and okrdsl reads only files inside it",
+        hint="keep shared .okrp files inside the project, or name a wider project folder with --root",
+        span=span,
+    )
+
+
 def read_source(path: str, span: Span | None = None) -> tuple[Source | None, list[Diagnostic]]:
-    """Read one file as UTF-8. `span`, if given, is where the path was named (an include)."""
+    """Read one file as UTF-8. `span`, if given, is where the path was named (an include).
+
+    Only a regular file is read, and only up to the size limit; a file with a line
+    over the length limit is not returned, so it is never parsed or quoted."""
     where = span.path if span else path
-    if not os.path.exists(path):
-        return None, [_problem(where, codes.FILE_NOT_FOUND, f"no such file or folder: {path}", span=span)]
-    if os.path.isdir(path):
-        return None, [_problem(where, codes.IS_DIRECTORY, f"{path} is a folder, not a .okrp file",
-                               hint="name a file, such as specs/roles.okrp", span=span)]
-    if not os.path.isfile(path):
-        return None, [_problem(where, codes.UNREADABLE, f"{path} is not a regular file", span=span)]
+    if "\0" in path:
+        return None, [_problem(where, codes.FILE_NOT_FOUND, f"no such file: {path!r} holds a NUL character",
+                               hint="write the file's name without control characters", span=span)]
     try:
-        data = Path(path).read_bytes()
+        # Non-blocking, so that a named pipe is refused below instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None, [_problem(where, codes.FILE_NOT_FOUND, f"no such file or folder: {path}", span=span)]
+    except IsADirectoryError:
+        return None, [_is_folder(where, path, span)]
     except OSError as error:
         return None, [_problem(where, codes.UNREADABLE, f"{path} could not be read: {error.strerror}", span=span)]
+    kind = os.fstat(descriptor)
+    if not stat.S_ISREG(kind.st_mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(kind.st_mode):
+            return None, [_is_folder(where, path, span)]
+        return None, [_problem(where, codes.UNREADABLE, f"{path} is not a regular file", span=span)]
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            return None, [_problem(where, codes.UNREADABLE, f"{path} could not be read: {error.strerror}", span=span)]
+    if len(data) > MAX_FILE_BYTES or kind.st_size > MAX_FILE_BYTES:
+        size = max(len(data), kind.st_size)
+        return None, [_problem(
+            path, codes.FILE_TOO_LARGE,
+            f"{path} is {_size(size)}; okrdsl reads files of up to {_size(MAX_FILE_BYTES)}",
+            hint="split it into files that include a shared one, or check that this is the file you meant",
+        )]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -49,32 +124,105 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
         )]
     if text.startswith("\ufeff"):
         text = text[1:]
-    return Source(path, normalise_newlines(text)), []
+    source = Source(path, normalise_newlines(text))
+    too_long = _first_long_line(source)
+    if too_long is not None:
+        return None, [too_long]
+    return source, []
 
 
-def discover(paths) -> tuple[list[str], list[Diagnostic]]:
-    """The .okrp files named by `paths`: files as given, folders searched recursively.
+def _is_folder(where: str, path: str, span: Span | None) -> Diagnostic:
+    return _problem(where, codes.IS_DIRECTORY, f"{path} is a folder, not a .okrp file",
+                    hint="name a file, such as specs/roles.okrp", span=span)
+
+
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def _first_long_line(source: Source) -> Diagnostic | None:
+    """OKR017 at the first character past the limit of the first line longer than it."""
+    starts = source.line_starts
+    for number, start in enumerate(starts, 1):
+        end = starts[number] - 1 if number < len(starts) else len(source.text)
+        if end - start > MAX_LINE_CHARS:
+            return _problem(
+                source.path, codes.LINE_TOO_LONG,
+                f"line {number} is {end - start:,} characters long; okrdsl reads lines of up to {MAX_LINE_CHARS:,}",
+                hint="break the text over several lines or steps; okrdsl did not check this file",
+                span=source.span(start + MAX_LINE_CHARS, start + MAX_LINE_CHARS + 1),
+            )
+    return None
+
+
+def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """The .okrp files named by `paths`, each with its project root: files as given,
+    folders searched (without following links to folders, and without reading a linked
+    file outside the project).
 
     A file named twice (or by two paths, such as relative and absolute) is listed once.
     """
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         path = str(raw)
+        if "\0" in path:
+            problems.append(_problem(path.replace("\0", "\\0"), codes.FILE_NOT_FOUND,
+                                     "no such file or folder: the path holds a NUL character"))
+            continue
+        its_root = root or project_root(path)
         if os.path.isdir(path):
-            inside = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
-                inside.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(SUFFIX))
-            if not inside:
+            inside, trouble = _walk(path, its_root)
+            problems.extend(trouble)
+            if not inside and not trouble:
                 problems.append(_problem(path, codes.NO_FILES, f"no .okrp files in {path}",
                                          hint="check the path: nothing was checked here"))
-            found.extend(inside)
-        elif os.path.exists(path):
-            found.append(path)
+            found.extend((p, its_root) for p in inside)
+        elif os.path.lexists(path):
+            refused = refuse_outside(path, its_root)
+            if refused is not None:
+                problems.append(refused)
+            else:
+                found.append((path, its_root))
         else:
             problems.append(_problem(path, codes.FILE_NOT_FOUND, f"no such file or folder: {path}"))
-    unique: dict[str, str] = {}
-    for path in found:
-        unique.setdefault(os.path.realpath(path), os.path.normpath(path))
+    unique: dict[str, tuple[str, str]] = {}
+    for path, its_root in found:
+        unique.setdefault(os.path.realpath(path), (os.path.normpath(path), its_root))
     return list(unique.values()), problems
+
+
+def _walk(top: str, root: str) -> tuple[list[str], list[Diagnostic]]:
+    """The .okrp files under `top` in sorted order, walked without recursion (any depth);
+    links to folders are not entered, and a linked file that leaves `root` is refused."""
+    found: list[str] = []
+    problems: list[Diagnostic] = []
+    pending = [os.path.normpath(top)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(_problem(folder, codes.UNREADABLE, f"the folder {folder} could not be read: "
+                                     f"{error.strerror or error}", hint="check its permissions"))
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if entry.name not in SKIPPED_FOLDERS:
+                    subfolders.append(os.path.normpath(entry.path))
+            elif entry.name.endswith(SUFFIX):
+                path = os.path.normpath(entry.path)
+                refused = refuse_outside(path, root) if entry.is_symlink() else None
+                if refused is not None:
+                    problems.append(refused)
+                else:
+                    found.append(path)
+        pending.extend(reversed(subfolders))  # depth first, in name order, as os.walk lists them
+    return found, problems
+

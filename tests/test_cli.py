@@ -253,4 +253,4 @@ def test_carets_line_up_under_wide_and_combining_characters(tmp_path):
 def test_explain_a_group_lists_its_codes():
     code, output = run("explain", "OKR1")
     assert code == 2
-    assert '"OKR1" is a group of codes (OKR100, OKR101, OKR102, OKR103, OKR104, OKR105, OKR106): explain one of them' in output
+    assert '"OKR1" is a group of codes (OKR100, OKR101, OKR102, OKR103, OKR104, OKR105, OKR106, OKR107): explain one of them' in output

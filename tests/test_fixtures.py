@@ -8,6 +8,7 @@ from pathlib import Path
 
 import okrdsl
 from okrdsl.check import check
+from okrdsl.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 from okrdsl.rules import all_codes
 
 HERE = Path(__file__).parent
@@ -51,6 +52,9 @@ def triggered_elsewhere(tmp_path) -> set[str]:
     fifo = tmp_path / "pipe.okrp"
     os.mkfifo(fifo)
     codes |= {d.code for d in okrdsl.load(fifo).diagnostics}
+    (tmp_path / "large.okrp").write_bytes(b"# x\n" * (MAX_FILE_BYTES // 4 + 1))
+    (tmp_path / "long.okrp").write_text("# " + "x" * MAX_LINE_CHARS + "\n", encoding="utf-8")
+    codes |= {d.code for d in check([str(tmp_path / "large.okrp"), str(tmp_path / "long.okrp")]).diagnostics}
     return codes
 
 

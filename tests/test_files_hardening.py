@@ -1,0 +1,211 @@
+"""What okrdsl reads, and what it refuses: includes and links stay inside the project, only
+regular files are read, sizes are bounded, and no folder or include depth reaches Python's
+recursion limit. Each test is a reproducer from the hardening issue, shrunk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdsl.check import check
+from okrdsl.cli import main
+from okrdsl.limits import MAX_FILE_BYTES, MAX_INCLUDE_DEPTH, MAX_LINE_CHARS
+
+SECRET = "okrdsl-test-secret-4f9c2a"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), color=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """An empty git project, the current folder."""
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def okrdsl_cli(*args, cwd: Path) -> subprocess.CompletedProcess:
+    """okrdsl as CI runs it: its own process, with a secret in its environment."""
+    env = {**os.environ, "OKRDSL_CI_TOKEN": SECRET}
+    return subprocess.run([sys.executable, "-m", "okrdsl", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("written", ["/proc/self/environ", "/etc/passwd", "../../../../../../../../etc/passwd"])
+def test_an_include_outside_the_project_is_refused_unread(project, written):
+    (project / "q.okrp").write_text(f'include "{written}"\n', encoding="utf-8")
+    result = okrdsl_cli("check", "q.okrp", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f'q.okrp:1:9: error: cannot include "{written}": it is outside the project ({project}), '
+        "and okrdsl reads only files inside it [OKR107]"
+    )
+    assert SECRET not in result.stdout + result.stderr
+    assert "root:" not in result.stdout + result.stderr
+
+
+def test_a_committed_link_to_the_environment_is_refused_by_a_folder_check(project):
+    (project / "specs").mkdir()
+    os.symlink("/proc/self/environ", project / "specs" / "leak.okrp")
+    result = okrdsl_cli("check", ".", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"specs/leak.okrp:1:1: error: specs/leak.okrp links to a file outside the project ({project}), "
+        "and okrdsl reads only files inside it [OKR107]\n"
+        "   = hint: keep shared .okrp files inside the project, or name a wider project folder with --root\n"
+        "1 error, 0 warnings in 0 files\n"
+    )
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_a_link_named_on_the_command_line_or_included_is_refused_too(project, tmp_path):
+    outside = tmp_path / "elsewhere.okrp"
+    outside.write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    os.symlink(outside, project / "linked.okrp")
+    (project / "q.okrp").write_text('include "linked.okrp"\n', encoding="utf-8")
+    messages = {d.message for d in check(["q.okrp", "linked.okrp"]).diagnostics}
+    assert messages == {
+        f'cannot include "linked.okrp": it is outside the project ({project}), and okrdsl reads only files inside it',
+        f"linked.okrp links to a file outside the project ({project}), and okrdsl reads only files inside it",
+    }
+
+
+def test_root_widens_the_project(project, tmp_path):
+    (tmp_path / "shared.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    (project / "q.okrp").write_text('include "../shared.okrp"\nphase p "P"\n  at -2w: PM drafts the OKRs\n',
+                                    encoding="utf-8")
+    assert [d.code for d in check(["q.okrp"]).diagnostics] == ["OKR107"]
+    assert check(["q.okrp"], root=str(tmp_path)).diagnostics == ()
+    assert run("check", "--root", str(tmp_path), "q.okrp") == (0, "no problems in 2 files\n")
+
+
+def test_links_inside_the_project_are_followed(project):
+    (project / "shared").mkdir()
+    (project / "shared" / "roles.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    os.symlink("shared/roles.okrp", project / "roles.okrp")
+    (project / "q.okrp").write_text('include "roles.okrp"\nphase p "P"\n  at -2w: PM drafts the OKRs\n',
+                                    encoding="utf-8")
+    assert check(["q.okrp"]).diagnostics == ()
+
+
+def test_the_project_is_the_nearest_folder_with_git_or_pyproject(tmp_path, monkeypatch):
+    from okrdsl.files import project_root
+
+    (tmp_path / "repo" / "team" / "specs").mkdir(parents=True)
+    (tmp_path / "repo" / "pyproject.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert project_root("repo/team/specs/q.okrp") == str(tmp_path / "repo")
+    assert project_root("repo/team/specs") == str(tmp_path / "repo")
+    # No marker above: the current folder, when the path lies in it; else the path's own folder.
+    (tmp_path / "loose").mkdir()
+    assert project_root("loose/q.okrp") == str(tmp_path)
+    monkeypatch.chdir(tmp_path / "repo")
+    assert project_root(str(tmp_path / "loose" / "q.okrp")) == str(tmp_path / "loose")
+
+
+def test_an_include_of_a_file_that_is_not_a_spec_is_refused(project):
+    (project / ".env").write_text(f"TOKEN={SECRET}\n", encoding="utf-8")
+    (project / "q.okrp").write_text('include ".env"\n', encoding="utf-8")
+    code, output = run("check", "q.okrp")
+    assert code == 1
+    assert output.splitlines()[0] == 'q.okrp:1:9: error: cannot include ".env": okrdsl includes only .okrp files [OKR107]'
+    assert SECRET not in output
+
+
+def test_a_nul_in_an_include_is_a_finding_not_a_crash(project):
+    (project / "q.okrp").write_text('include "a\0b.okrp"\nphase p "P"\n', encoding="utf-8")
+    code, output = run("check", "q.okrp")
+    assert code == 1
+    assert "q.okrp:1:9: error: cannot include a path that holds a NUL character [OKR100]" in output
+    code, output = run("schedule", "q.okrp")
+    assert code == 1
+    assert "NUL character [OKR100]" in output
+    assert "internal error" not in output and "embedded null byte" not in output
+
+
+def test_folders_nested_a_thousand_deep_are_searched(project):
+    levels = [project]
+    for _ in range(1000):  # one level at a time: pathlib's mkdir(parents=True) itself recurses
+        levels.append(levels[-1] / "d")
+        levels[-1].mkdir()
+    (levels[-1] / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    try:
+        result = check(["."])
+        assert (result.file_count, result.diagnostics) == (1, ())
+    finally:  # shutil.rmtree, which pytest cleans up with, recurses too deep for this tree
+        (levels[-1] / "q.okrp").unlink()
+        for level in reversed(levels[1:]):
+            level.rmdir()
+
+
+def test_a_long_include_chain_is_loaded_without_recursion(project):
+    count = 980
+    for index in range(count):
+        include = f'include "f{index + 1}.okrp"\n' if index + 1 < count else ""
+        (project / f"f{index}.okrp").write_text(include + f'roles\n  R{index} "Role {index}"\n', encoding="utf-8")
+    code, output = run("check", ".")
+    assert code == 1, output
+    assert "internal error" not in output
+    deep = [line for line in output.splitlines() if "[OKR101]" in line]
+    assert deep and all(f"includes nest more than {MAX_INCLUDE_DEPTH} files deep here" in line for line in deep)
+
+
+def test_an_unreadable_folder_is_reported_not_skipped(project, monkeypatch):
+    (project / "open").mkdir()
+    (project / "open" / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    (project / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path="."):  # root reads every folder, so refuse one as a user without access would see it
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, output = run("check", "--strict", ".")
+    assert code == 1
+    assert output.splitlines()[0] == "locked:1:1: error: the folder locked could not be read: Permission denied [OKR014]"
+
+
+def test_an_unreadable_file_named_on_the_command_line_is_okr014(project, monkeypatch):
+    (project / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    real = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("q.okrp"):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    code, output = run("check", "q.okrp")
+    assert (code, output) == (1, "q.okrp:1:1: error: q.okrp could not be read: Permission denied [OKR014]\n"
+                                 "1 error, 0 warnings in 1 file\n")
+
+
+def test_a_file_over_the_size_limit_is_not_read(project):
+    (project / "big.okrp").write_bytes(b"# filler\n" * (MAX_FILE_BYTES // 9 + 1))
+    code, output = run("check", "big.okrp")
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "big.okrp:1:1: error: big.okrp is 5.0 MiB; okrdsl reads files of up to 5.0 MiB [OKR016]"
+    )
+
+
+def test_a_line_over_the_length_limit_stops_the_file_before_parsing(project):
+    (project / "long.okrp").write_text('roles\n  PM "' + "x" * 1_000_000 + "\n", encoding="utf-8")
+    code, output = run("check", "long.okrp")
+    assert code == 1
+    assert output == (
+        f"long.okrp:2:{MAX_LINE_CHARS + 1}: error: line 2 is 1,000,006 characters long; "
+        f"okrdsl reads lines of up to {MAX_LINE_CHARS:,} [OKR017]\n"
+        "   = hint: break the text over several lines or steps; okrdsl did not check this file\n"
+        "1 error, 0 warnings in 1 file\n"
+    )
