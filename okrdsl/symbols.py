@@ -61,6 +61,25 @@ def scope_of(specs: list[ir.Spec]) -> Scope:
     return scope
 
 
+def declarations(spec: ir.Spec) -> Iterator[tuple[str, str, ir.Name]]:
+    """(table, kind, name) of everything a file declares, in order; the table is the
+    namespace the id lives in (artifacts, meetings and steps share "items")."""
+    for role in spec.roles:
+        yield "roles", "role", role.id
+    for artifact in spec.artifacts:
+        yield "items", "artifact", artifact.id
+    for phase in spec.phases:
+        yield "phases", "phase", phase.id
+        for item in phase.items:
+            if getattr(item, "id", None) is not None:
+                yield "items", type(item).__name__.lower(), item.id
+    for okr_set in spec.okr_sets:
+        for objective in okr_set.objectives:
+            yield "okrs", "objective", objective.id
+            for key_result in objective.key_results:
+                yield "okrs", "key result", key_result.id
+
+
 def item_name(item: ir.Item) -> ir.Name | None:
     """The id an item was given (`as x`, or a meeting's id); derived keys cannot be named."""
     return getattr(item, "id", None)

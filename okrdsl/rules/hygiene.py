@@ -7,7 +7,8 @@ import re
 from okrdsl import ir
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, Finding, rule
-from okrdsl.symbols import role_references, text_references
+from okrdsl.confusables import describe_difference, skeleton
+from okrdsl.symbols import declarations, role_references, text_references
 
 WARNING = Severity.WARNING
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
@@ -199,3 +200,50 @@ def not_a_web_link(context: Context):
         for url, span in _links(file.spec):
             if not _URL.fullmatch(url):
                 yield Finding(span, f"<{url}> is not a web address", "write it in full, starting with https://")
+
+
+@rule("OKR507", "look-alike-names", WARNING)
+def look_alike_names(context: Context):
+    """Two names look the same but are spelled with different characters.
+
+    Latin "CEO" and Cyrillic "СЕО" look alike on screen, so a reviewer cannot
+    tell them apart, yet they are two different names: a step given to one is
+    not given to the other. okrdsl compares names by Unicode's confusables
+    skeleton, among roles (ids and aliases, with those of included files),
+    among artifacts, meetings and steps, among phases, and among objectives and
+    key results. The warning names the characters that differ.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+          СЕО "Chief Executive Officer, typed on a Cyrillic keyboard"  # OKR507
+        phase kickoff "Kick-off"
+          at -4w: CEO reviews the OKRs
+            СЕО approves them
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        phase kickoff "Kick-off"
+          at -4w: CEO reviews the OKRs
+            CEO approves them
+    """
+    for file in context.files():
+        seen: dict[tuple[str, str], tuple[str, ir.Name]] = {}
+        for spec in context.workspace.visible(file.path):
+            for table, label, name in _names(spec):
+                if table != "roles" and spec is not file.spec:
+                    continue
+                first_label, first = seen.setdefault((table, skeleton(name.value)), (label, name))
+                if first.value != name.value:
+                    yield Finding(name.span, f"{label} looks like {first_label} ({first.span}) but is spelled "
+                                  f"with other characters: {describe_difference(name.value, first.value)}",
+                                  "retype one of the names so that they differ visibly, or use one name for both")
+
+
+def _names(spec: ir.Spec):
+    """(table, label, name) of what a spec declares, as symbols.declarations, with role aliases."""
+    for role in spec.roles:
+        yield "roles", f'role "{role.id.value}"', role.id
+        yield from (("roles", f'alias "{alias.value}" of role "{role.id.value}"', alias) for alias in role.aliases)
+    yield from ((table, f'{kind} "{name.value}"', name) for table, kind, name in declarations(spec) if table != "roles")

@@ -7,7 +7,7 @@ from okrdsl.words import did_you_mean
 from okrdsl.diagnostics import Severity
 from okrdsl.grammar import keywords
 from okrdsl.rules import Context, Finding, rule
-from okrdsl.symbols import anchor_references, role_references, text_references, timing_references
+from okrdsl.symbols import anchor_references, declarations, role_references, text_references, timing_references
 
 ERROR = Severity.ERROR
 
@@ -148,24 +148,6 @@ def unknown_objective(context: Context):
                                   f"which is not an objective of this OKR set", did_you_mean(parent.value, ids))
 
 
-def _declarations(spec: ir.Spec):
-    """(kind, name) of everything a file declares, in order, by the table ids live in."""
-    for role in spec.roles:
-        yield "roles", "role", role.id
-    for artifact in spec.artifacts:
-        yield "items", "artifact", artifact.id
-    for phase in spec.phases:
-        yield "phases", "phase", phase.id
-        for item in phase.items:
-            if getattr(item, "id", None) is not None:
-                yield "items", type(item).__name__.lower(), item.id
-    for okr_set in spec.okr_sets:
-        for objective in okr_set.objectives:
-            yield "okrs", "objective", objective.id
-            for key_result in objective.key_results:
-                yield "okrs", "key result", key_result.id
-
-
 @rule("OKR105", "duplicate-id", ERROR)
 def duplicate_id(context: Context):
     """Two things are declared with the same id.
@@ -188,7 +170,7 @@ def duplicate_id(context: Context):
     for file in context.files():
         seen: dict[tuple[str, str], tuple[str, ir.Name]] = {}
         for spec in context.workspace.visible(file.path):
-            for table, kind, name in _declarations(spec):
+            for table, kind, name in declarations(spec):
                 if table != "roles" and spec is not file.spec:
                     continue
                 first = seen.setdefault((table, name.value), (kind, name))

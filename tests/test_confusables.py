@@ -1,0 +1,46 @@
+"""Look-alike names (OKR507): Unicode's confusables skeleton, and the warning it drives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from okrdsl.check import check
+from okrdsl.confusables import describe_difference, skeleton
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_look_alikes_share_a_skeleton_and_different_names_do_not():
+    assert skeleton("CEO") == skeleton("\u0421\u0415\u041e")  # Cyrillic ES, IE, O
+    assert skeleton("PMs") == skeleton("PM\u0455")  # Cyrillic dze
+    assert skeleton("KR1") == skeleton("KRl")  # digit one and small L
+    assert skeleton("CEO") != skeleton("CFO")
+    assert skeleton("PM") != skeleton("pm")  # case is visible, so it is not a look-alike
+
+
+def test_the_difference_names_each_odd_character_once():
+    assert describe_difference("\u0421\u0415\u041e\u041e", "CEO") == (
+        "\u0421 (U+0421 CYRILLIC CAPITAL LETTER ES), \u0415 (U+0415 CYRILLIC CAPITAL LETTER IE), "
+        "\u041e (U+041E CYRILLIC CAPITAL LETTER O)"
+    )
+
+
+def test_a_look_alike_in_a_quarter_of_a_role_from_the_catalogue(tmp_path):
+    (tmp_path / "roles.okrp").write_text('roles\n  CEO "Chief Executive Officer"\n', encoding="utf-8")
+    (tmp_path / "q.okrp").write_text(
+        'include "roles.okrp"\nroles\n  \u0421EO "Chief Executive Officer"\nphase p "P"\n'
+        "  at -2w as review: CEO reviews the OKRs\n  at -1w as r\u0435view: \u0421EO approves them\n",
+        encoding="utf-8",
+    )
+    found = [(d.span.line, d.span.column, d.message) for d in check([str(tmp_path / "q.okrp")]).diagnostics
+             if d.code == "OKR507"]
+    assert found == [
+        (3, 3, f'role "\u0421EO" looks like role "CEO" ({tmp_path / "roles.okrp"}:2:3) but is spelled with other '
+               "characters: \u0421 (U+0421 CYRILLIC CAPITAL LETTER ES)"),
+        (6, 13, f'step "r\u0435view" looks like step "review" ({tmp_path / "q.okrp"}:5:13) but is spelled with '
+                "other characters: \u0435 (U+0435 CYRILLIC SMALL LETTER IE)"),
+    ]
+
+
+def test_the_shipped_specs_have_no_look_alikes():
+    assert [d for d in check([str(ROOT / "specs")]).diagnostics if d.code == "OKR507"] == []
