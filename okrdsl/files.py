@@ -113,7 +113,7 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8", errors="replace")
+        before = normalise_newlines(data[: error.start].decode("utf-8", errors="replace"))
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         return None, [_problem(

@@ -209,3 +209,12 @@ def test_a_line_over_the_length_limit_stops_the_file_before_parsing(project):
         "   = hint: break the text over several lines or steps; okrdsl did not check this file\n"
         "1 error, 0 warnings in 1 file\n"
     )
+
+
+def test_a_bad_byte_after_an_old_mac_line_ending_is_placed_on_its_line(project):
+    (project / "mac.okrp").write_bytes(b"roles\r\x80")
+    code, output = run("check", "mac.okrp")
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "mac.okrp:2:1: error: mac.okrp is not UTF-8 text (byte 0x80 at line 2, column 1) [OKR011]"
+    )
