@@ -218,3 +218,23 @@ def test_a_bad_byte_after_an_old_mac_line_ending_is_placed_on_its_line(project):
     assert output.splitlines()[0] == (
         "mac.okrp:2:1: error: mac.okrp is not UTF-8 text (byte 0x80 at line 2, column 1) [OKR011]"
     )
+
+
+def _limited(megabytes: int):
+    def limit():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes * 1024 * 1024, megabytes * 1024 * 1024))
+
+    return limit
+
+
+@pytest.mark.parametrize(("size", "code"), [(4_000_000, "OKR017"), (10_000_000, "OKR016")])
+def test_one_huge_line_is_refused_within_bounded_memory(project, size, code):
+    # Before the limits, one 1 MB line with an unclosed quote took 1.8 GB inside the parser.
+    (project / "huge.okrp").write_bytes(b'roles\n  PM "' + b"x" * size + b"\n")
+    result = subprocess.run([sys.executable, "-m", "okrdsl", "check", "huge.okrp"], cwd=project,
+                            capture_output=True, text=True, timeout=120, preexec_fn=_limited(400))
+    assert result.returncode == 1, result.stderr
+    assert f"[{code}]" in result.stdout
+    assert len(result.stdout) < 1000
