@@ -36,7 +36,9 @@ class _Group(click.Group):
             sys.stderr.close()
             sys.exit(1)
         except Exception as error:  # noqa: BLE001 - the last line of defence
-            click.echo(f"okrdsl: internal error: {type(error).__name__}: {error}", err=True)
+            from okrdsl.report.safe import shown
+
+            click.echo(f"okrdsl: internal error: {type(error).__name__}: {shown(str(error))}", err=True)
             click.echo("This is a bug in okrdsl; please report it with the file that caused it.", err=True)
             sys.exit(2)
 
@@ -144,17 +146,18 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
     from okrdsl.calendar import parse_month
     from okrdsl.check import schedule_file
     from okrdsl.emit.agenda import table, to_json
+    from okrdsl.report.safe import shown
 
     try:
         month = parse_month(fiscal_start) if fiscal_start else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fiscal-start") from None
     if os.path.isdir(spec):
-        raise click.BadParameter(f"{spec} is a folder: name one .okrp file with a process", param_hint="SPEC")
+        raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with a process", param_hint="SPEC")
     try:
         result = schedule_file(spec, quarter, month, fiscal_naming)
     except ValueError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(shown(str(error))) from None
     _print_diagnostics(result.errors, result.sources)
     if result.schedule is None:
         sys.exit(1)

@@ -7,6 +7,7 @@ import json
 import re
 
 from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.report.safe import shown
 
 _POSITION = re.compile(r"\S+:\d+:\d+")
 
@@ -26,7 +27,8 @@ def json_lines(diagnostics, sources, file_count, style=None) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """What the runner unescapes (%, CR, LF) as it expects; every other control `shown` as `\\x1b`."""
+    return shown(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

@@ -3,9 +3,8 @@ and a closing summary."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from okrdsl.diagnostics import Diagnostic, Severity, count
+from okrdsl.report.safe import shown, width
 from okrdsl.source import Source
 from okrdsl.words import plural
 
@@ -15,30 +14,27 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 def format_text(diagnostic: Diagnostic, sources: dict[str, Source], style=lambda text, **_: text) -> str:
     """One diagnostic, with the offending line and a caret under the spot.
 
-    `style` is `click.style` (or a no-op): colour is the caller's business.
+    `style` is `click.style` (or a no-op): colour is the caller's business. The spec's
+    text (the path, the line, values quoted in the message and hint) is `shown` safely,
+    and the carets stand under the spot as it is shown.
     """
     span = diagnostic.span
     severity = style(str(diagnostic.severity), fg=_COLOURS[diagnostic.severity], bold=True)
-    lines = [f"{style(str(span), bold=True)}: {severity}: {diagnostic.message} [{diagnostic.code}]"]
+    lines = [f"{style(shown(str(span)), bold=True)}: {severity}: {shown(diagnostic.message)} [{diagnostic.code}]"]
     source = sources.get(span.path)
     line = source.line_text(span.line) if source is not None else ""
     if line.strip():
         number = str(span.line)
         gutter = " " * len(number)
-        width = (span.end_column if span.end_line == span.line else len(line) + 1) - span.column
-        shown = line.expandtabs(1)
-        before, under = shown[: span.column - 1], shown[span.column - 1: span.column - 1 + width]
-        carets = style("^" * max(1, _width(under)), fg=_COLOURS[diagnostic.severity])
-        lines.append(f" {number} | {shown}")
-        lines.append(f" {gutter} | {' ' * _width(before)}{carets}")
+        length = (span.end_column if span.end_line == span.line else len(line) + 1) - span.column
+        line = line.expandtabs(1)
+        before, under = line[: span.column - 1], line[span.column - 1: span.column - 1 + length]
+        carets = style("^" * max(1, width(shown(under))), fg=_COLOURS[diagnostic.severity])
+        lines.append(f" {number} | {shown(line)}")
+        lines.append(f" {gutter} | {' ' * width(shown(before))}{carets}")
     if diagnostic.hint:
-        lines.append(f" {' ' * len(str(span.line))} = hint: {diagnostic.hint}")
+        lines.append(f" {' ' * len(str(span.line))} = hint: {shown(diagnostic.hint)}")
     return "\n".join(lines)
-
-
-def _width(text: str) -> int:
-    """Terminal columns: accents that combine take none, wide (East Asian, emoji) characters two."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def summary(diagnostics, file_count: int) -> str:

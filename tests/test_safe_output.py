@@ -1,0 +1,146 @@
+"""Output is safe to show and to log: a spec (or a file's name) cannot reach the terminal or a
+CI runner with a control character, however it is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from okrdsl.cli import main
+from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.report.machine import github
+from okrdsl.source import Span
+
+# Every character a terminal or a CI runner could act on, or that reorders text as shown.
+UNSAFE = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} | set(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u2028\u2029"
+)
+
+HOSTILE = (
+    'roles\n  PM "PM"\n  産品 "Product"\n'
+    'process "Q3\x1b[2J planning\u202e\u200f\u061c\x85" for FY23-Q3\n'
+    'artifact doc doc "Doc" <\x1b]8;;https://evil.example\x07here\x1b]8;;\x07>\n'
+    'phase 計画 "Plan"\n'
+    '  at -4w as a: 産品 writes \x1b]52;c;ZXZpbA==\x07 the \u2066OKRs\u2069 in #doc\n'
+    '  at -5w after a: PM approves \u202eit\x7f\n'
+)
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), color=False)
+    return result.exit_code, result.output
+
+
+def write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def unsafe(output: str) -> set[str]:
+    """The lines (not the line breaks between them) hold no unsafe character."""
+    return {c for line in output.split("\n") for c in line if c in UNSAFE}
+
+
+def test_check_escapes_controls_in_lines_messages_and_hints(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "q3.okrp", HOSTILE)
+    code, output = run("check", "--select", "OKR201,OKR506", "q3.okrp")
+    assert code == 1
+    assert output == (
+        "q3.okrp:5:24: warning: <\\x1b]8;;https://evil.example\\x07here\\x1b]8;;\\x07> is not a web address [OKR506]\n"
+        ' 5 | artifact doc doc "Doc" <\\x1b]8;;https://evil.example\\x07here\\x1b]8;;\\x07>\n'
+        "   |                        " + "^" * 50 + "\n"
+        "   = hint: write it in full, starting with https://\n"
+        'q3.okrp:8:3: error: the step "PM approves \\u202eit\\x7f" falls on 2022-06-27,'
+        ' before step "a" above it (2022-07-04) [OKR201]\n'
+        " 8 |   at -5w after a: PM approves \\u202eit\\x7f\n"
+        "   |   ^^^^^^\n"
+        "   = hint: move it above, or check its time\n"
+        "1 error, 1 warning in 1 file\n"
+    )
+    assert unsafe(run("check", "q3.okrp")[1]) == set()
+
+
+def test_carets_stand_under_the_spot_as_it_is_shown(tmp_path):
+    path = write(tmp_path, "d.okrp", 'artifact doc doc "\x1b[2J\u2067\t" <nope\x07>\n')
+    code, output = run("check", "--select", "OKR506", path)
+    assert output.splitlines()[:3] == [
+        f"{path}:1:27: warning: <nope\\x07> is not a web address [OKR506]",
+        ' 1 | artifact doc doc "\\x1b[2J\\u2067 " <nope\\x07>',  # a tab is a space, as before
+        "   | " + " " * 34 + "^" * 10,
+    ]
+
+
+def test_schedule_escapes_its_heading_and_cells_and_keeps_columns_aligned(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "q3.okrp", HOSTILE)
+    result = CliRunner().invoke(main, ["schedule", "q3.okrp"], color=False)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "Q3\\x1b[2J planning\\u202e\\u200f\\u061c\\x85: FY23-Q3, 2022-08-01 to 2022-10-31",
+        "",
+        "Date        Day  When  Phase  Who   What",
+        "2022-06-27  Mon  -5w   計画   PM    approves \\u202eit\\x7f",
+        "2022-07-04  Mon  -4w   計画   産品  writes \\x1b]52;c;ZXZpbA==\\x07 the \\u2066OKRs\\u2069 in #doc",
+    ]
+    assert unsafe(result.output) == set()
+
+
+def test_the_table_aligns_columns_as_they_are_shown():
+    import datetime
+
+    from okrdsl.emit.agenda import table
+    from okrdsl.schedule import Entry, Schedule
+
+    day = datetime.date(2022, 7, 4)
+    entries = (
+        Entry("a", "step", "p\x1b", day, None, "-4w", ("PM\u202e",), "x"),
+        Entry("b", "step", "p", day, None, "-4w", ("PM",), "y"),
+    )
+    assert table(Schedule("T", 2023, 3, day, day, entries)).splitlines()[2:] == [
+        "Date        Day  When  Phase  Who       What",
+        "2022-07-04  Mon  -4w   p\\x1b  PM\\u202e  x",
+        "2022-07-04  Mon  -4w   p      PM        y",
+    ]
+
+
+def test_a_file_name_cannot_start_a_workflow_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "x\n::error file=README.md,line=1::pwned\n.okrp"
+    write(tmp_path, name, 'roles\n  PM "PM"\n  PM "PM"\n')
+    code, output = run("check", name)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "x\\n::error file=README.md,line=1::pwned\\n.okrp:3:3: error: role \"PM\" is declared twice:"
+        " the role at x\\n::error file=README.md,line=1::pwned\\n.okrp:2:3 has the same id [OKR105]"
+    )
+    assert not any(line.startswith("::") for line in output.splitlines())
+    code, output = run("check", "--format", "github", name)
+    assert output.startswith("::error file=x%0A%3A%3Aerror file=README.md%2Cline=1%3A%3Apwned%0A.okrp,line=3,")
+    assert len(output.splitlines()) == 1
+
+
+def test_a_file_name_in_the_schedule_heading_and_usage_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "x\n::error::pwned\x1b[2J.okrp"
+    write(tmp_path, name, 'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM x\n')
+    result = CliRunner().invoke(main, ["schedule", "--quarter", "FY23-Q3", name], color=False)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "x\\n::error::pwned\\x1b[2J.okrp: FY23-Q3, 2022-08-01 to 2022-10-31"
+    code, output = run("schedule", name)
+    assert code == 2
+    assert output.splitlines()[-1] == (
+        "Error: x\\n::error::pwned\\x1b[2J.okrp names no quarter: add `process \"...\" for FY23-Q3` or give --quarter"
+    )
+    (tmp_path / "folder\x1b[2J").mkdir()
+    code, output = run("schedule", "folder\x1b[2J")
+    assert code == 2 and "folder\\x1b[2J is a folder" in output and "\x1b" not in output
+
+
+def test_github_escapes_controls_the_runner_does_not_unescape():
+    diagnostic = Diagnostic("OKR001", Severity.ERROR, "a\x1b]8;;u\x07b\u202ec\r\nd", Span("p\x1b.okrp", 1, 2, 1, 3))
+    assert github([diagnostic], {}, 1) == (
+        "::error file=p\\x1b.okrp,line=1,col=2,endLine=1,endColumn=3,title=okrdsl OKR001::a\\x1b]8;;u\\x07b\\u202ec%0D%0Ad"
+    )
