@@ -144,3 +144,23 @@ def test_github_escapes_controls_the_runner_does_not_unescape():
     assert github([diagnostic], {}, 1) == (
         "::error file=p\\x1b.okrp,line=1,col=2,endLine=1,endColumn=3,title=okrdsl OKR001::a\\x1b]8;;u\\x07b\\u202ec%0D%0Ad"
     )
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path, monkeypatch):
+    import json
+
+    import jsonschema
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs dir").mkdir()
+    write(tmp_path, "specs dir/a b#%\né.okrp", 'roles\n  PM "PM"\n  PM "PM"\n')
+    outside = tmp_path.parent / f"{tmp_path.name} #out"
+    outside.mkdir()
+    write(outside, "q3.okrp", 'roles\n  PM "PM"\n  PM "PM"\n')
+    code, output = run("check", "--format", "sarif", "specs dir", str(outside / "q3.okrp"))
+    assert code == 1
+    log = json.loads(output)
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    assert sorted(jsonschema.Draft4Validator(schema).iter_errors(log), key=str) == []
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
+    assert uris == [f"file://{tmp_path.parent}/{tmp_path.name}%20%23out/q3.okrp", "specs%20dir/a%20b%23%25%0A%C3%A9.okrp"]
