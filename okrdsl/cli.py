@@ -171,9 +171,9 @@ def _echo(text: str, err: bool = False) -> None:
 
 
 def _print_diagnostics(diagnostics, sources) -> None:
-    from okrdsl.report.text import format_text
+    from okrdsl.report.text import findings
 
-    for diagnostic in diagnostics:
-        _echo(format_text(diagnostic, sources, style=click.style), err=True)
+    for block in findings(diagnostics, sources, style=click.style):
+        _echo(block, err=True)
 
 

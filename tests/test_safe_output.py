@@ -3,6 +3,7 @@ CI runner with a control character, however it is written."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from okrdsl.cli import main
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.report.machine import github
+from okrdsl.report.safe import shown
 from okrdsl.source import Span
 
 # Every character a terminal or a CI runner could act on, or that reorders text as shown.
@@ -147,8 +149,6 @@ def test_github_escapes_controls_the_runner_does_not_unescape():
 
 
 def test_sarif_uris_are_percent_encoded(tmp_path, monkeypatch):
-    import json
-
     import jsonschema
 
     monkeypatch.chdir(tmp_path)
@@ -164,3 +164,79 @@ def test_sarif_uris_are_percent_encoded(tmp_path, monkeypatch):
     assert sorted(jsonschema.Draft4Validator(schema).iter_errors(log), key=str) == []
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
     assert uris == [f"file://{tmp_path.parent}/{tmp_path.name}%20%23out/q3.okrp", "specs%20dir/a%20b%23%25%0A%C3%A9.okrp"]
+
+
+def text_module(monkeypatch, **limits):
+    """okrdsl.report.text (its package exports a function of the same name), with lower limits."""
+    import importlib
+
+    module = importlib.import_module("okrdsl.report.text")
+    for name, value in limits.items():
+        monkeypatch.setattr(module, name, value)
+    return module
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_caret(tmp_path, monkeypatch):
+    text_module(monkeypatch, SOURCE_WINDOW=30)
+    refs = " ".join(f"#r{i}" for i in range(8))
+    path = write(tmp_path, "q.okrp", f'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM reads \x1b[2J {refs}\n')
+    code, output = run("check", "--select", "OKR103", path)
+    assert code == 1
+    shown_lines = [line for line in output.splitlines() if line.startswith(("   |", " 4 |"))]
+    assert shown_lines[:4] == [
+        " 4 | …reads \\x1b[2J #r0 #r1 #r2 #r…",
+        "   |                 ^^",
+        " 4 | …s \\x1b[2J #r0 #r1 #r2 #r3 #r…",
+        "   |                 ^^",
+    ]
+    assert shown_lines[-2:] == [
+        " 4 | … #r1 #r2 #r3 #r4 #r5 #r6 #r7",
+        "   |                            ^^",
+    ]
+
+
+def test_the_window_keeps_the_caret_under_the_spot_and_its_width_bounded(monkeypatch):
+    text = text_module(monkeypatch)
+    line = "x = " + "\x1b\u202e産é\u0301 " * 60
+    for start in range(0, len(line) + 1, 7):
+        for end in (start, start + 1, start + 3, len(line)):
+            before, under, after = text._window(line, start, end)
+            assert text.width(before + under + after) <= text.SOURCE_WINDOW
+            assert len(before + under + after) <= 2 * text.SOURCE_WINDOW  # a combining accent takes no column
+            low = next(low for low in range(start + 1) if (low > 0) * "…" + shown(line[low:start]) == before)
+            cut = next(cut for cut in range(start, end + 1) if shown(line[start:cut]) == under)
+            assert cut > start or min(end, len(line)) == start
+            high = next(high for high in range(cut, len(line) + 1) if shown(line[cut:high]) + (high < len(line)) * "…" == after)
+            assert high - low >= 10  # context, not the spot alone
+
+
+def test_findings_are_capped_per_line_and_per_file_and_the_summary_counts_them_all(tmp_path, monkeypatch):
+    text_module(monkeypatch, MAX_FINDINGS_PER_LINE=2, MAX_FINDINGS_PER_FILE=3)
+    spec = 'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM reads #a #b #c\n  at -4w: PM reads #d\n  at -4w: PM reads #e #f\n'
+    write(tmp_path, "q.okrp", spec)
+    monkeypatch.chdir(tmp_path)
+    code, output = run("check", "--select", "OKR103", "q.okrp")
+    assert code == 1
+    heads = [line for line in output.splitlines() if not line.startswith(" ")]
+    assert heads == [
+        'q.okrp:4:21: error: "#a" is not a declared artifact, meeting or step [OKR103]',
+        'q.okrp:4:24: error: "#b" is not a declared artifact, meeting or step [OKR103]',
+        "q.okrp:4: ... and 1 more finding on this line",
+        'q.okrp:5:21: error: "#d" is not a declared artifact, meeting or step [OKR103]',
+        "q.okrp: ... and 2 more findings in this file",
+        "6 errors, 0 warnings in 1 file",
+    ]
+    assert len(json.loads(run("check", "--format", "json", "q.okrp")[1])) == 6
+    assert run("check", "--format", "github", "q.okrp")[1].count("::error") == 6
+
+
+def test_many_findings_on_one_long_line_print_little(tmp_path, monkeypatch):
+    refs = " ".join(f"#a{i}" for i in range(1600))  # a line of 10,089 characters
+    write(tmp_path, "q.okrp", f'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM reads {refs}\n')
+    monkeypatch.chdir(tmp_path)
+    code, output = run("check", "q.okrp")
+    assert code == 1
+    assert len(output) < 4000
+    assert output.splitlines()[-2:] == ["q.okrp:4: ... and 1590 more findings on this line", "1600 errors, 0 warnings in 1 file"]
+    assert all(len(line) < 150 for line in output.splitlines())
+    assert len(json.loads(run("check", "--format", "json", "q.okrp")[1])) == 1600
