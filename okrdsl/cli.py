@@ -6,6 +6,7 @@ Exit codes: 0 no errors (warnings alone pass, unless --strict), 1 errors found,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -32,8 +33,8 @@ class _Group(click.Group):
             click.echo("okrdsl: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # The reader went away (`okrdsl schedule ... | head`): nothing more to say.
-            sys.stderr.close()
+            # Every command prints inside _exiting, which keeps its status; this is a last resort.
+            _discard_stdout()
             sys.exit(1)
         except Exception as error:  # noqa: BLE001 - the last line of defence
             from okrdsl.report.safe import shown
@@ -75,10 +76,10 @@ def check(paths, output_format, select, ignore, strict, exit_zero) -> None:
 
     result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore))
     output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
-    if output:
-        _echo(output)
     failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
-    sys.exit(1 if failing and not exit_zero else 0)
+    with _exiting(1 if failing and not exit_zero else 0):
+        if output:
+            _echo(output)
 
 
 @main.command()
@@ -87,7 +88,8 @@ def rules(output_format) -> None:
     """List every code okrdsl reports, with what it means."""
     from okrdsl.rules.catalogue import listing, markdown
 
-    _echo(markdown().rstrip("\n") if output_format == "markdown" else listing())
+    with _exiting(0):
+        _echo(markdown().rstrip("\n") if output_format == "markdown" else listing())
 
 
 @main.command()
@@ -100,7 +102,8 @@ def explain(code) -> None:
         found = find(code)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(explain_code(found))
+    with _exiting(0):
+        click.echo(explain_code(found))
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -158,11 +161,33 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming) -
         result = schedule_file(spec, quarter, month, fiscal_naming)
     except ValueError as error:
         raise click.UsageError(shown(str(error))) from None
-    _print_diagnostics(result.errors, result.sources)
-    if result.schedule is None:
-        sys.exit(1)
-    _echo(to_json(result.schedule, today) if output_format == "json" else table(result.schedule, today, style=click.style))
-    sys.exit(1 if result.errors else 0)
+    with _exiting(1 if result.schedule is None or result.errors else 0):
+        _print_diagnostics(result.errors, result.sources)
+        if result.schedule is not None:
+            _echo(to_json(result.schedule, today) if output_format == "json"
+                  else table(result.schedule, today, style=click.style))
+
+
+@contextlib.contextmanager
+def _exiting(status: int):
+    """Print inside the block, then exit with `status`, decided before printing. A reader
+    that stops early (`okrdsl check specs | head -1`) does not change it: the rest of
+    the output is dropped, and success stays success."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+    sys.exit(status)
+
+
+def _discard_stdout() -> None:
+    """Send what is left of standard output to the null device, so that Python's last flush
+    at exit does not fail on the closed pipe again (as the Python docs on SIGPIPE advise)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test runner's buffer): nothing to flush to a pipe
+        pass
 
 
 def _echo(text: str, err: bool = False) -> None:

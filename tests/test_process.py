@@ -101,3 +101,32 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape_not_a_crash(tmp_
     )
     assert schedule.returncode == 1 and b"Traceback" not in schedule.stderr
     assert schedule.stdout.decode(encoding).splitlines()[-1] == "2022-07-04  Mon  -4w   p      \\u041f\\u041c   \\u7523\\u54c1 x"
+
+
+def closed_early(*args, cwd=None, read_lines=0) -> tuple[int, str]:
+    """Run okrdsl with a reader that reads `read_lines` lines of its output, then closes the pipe."""
+    process = okrdsl(*args, cwd=cwd)
+    for _ in range(read_lines):
+        process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    return process.wait(timeout=60), err
+
+
+def test_a_reader_that_stops_early_does_not_change_the_exit_status(tmp_path):
+    # The pipe is closed before okrdsl has printed anything (starting Python takes longer).
+    assert closed_early("check", SPECS) == (0, "")
+    assert closed_early("schedule", str(ROOT / "specs" / "fy23-q2.okrp")) == (0, "")
+    assert closed_early("rules") == (0, "")
+    (tmp_path / "q.okrp").write_text('roles\n  PM "PM"\n  PM "PM"\n', encoding="utf-8")
+    assert closed_early("check", "q.okrp", cwd=tmp_path) == (1, "")
+    assert closed_early("check", "--exit-zero", "q.okrp", cwd=tmp_path) == (0, "")
+
+
+def test_a_reader_that_stops_in_the_middle_of_a_long_report(tmp_path):
+    # On Linux okrdsl is stopped by EPIPE in the middle of writing; some sandboxes let
+    # the write finish instead. The exit code is the check's either way.
+    refs = " ".join(f"#a{i}" for i in range(1600))  # 1,600 findings: far more JSON than a pipe holds
+    (tmp_path / "q.okrp").write_text(f'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM reads {refs}\n', encoding="utf-8")
+    assert closed_early("check", "--format", "json", "q.okrp", cwd=tmp_path, read_lines=1) == (1, "")
+    assert closed_early("check", "--format", "json", "--exit-zero", "q.okrp", cwd=tmp_path, read_lines=1) == (0, "")
