@@ -240,3 +240,12 @@ def test_many_findings_on_one_long_line_print_little(tmp_path, monkeypatch):
     assert output.splitlines()[-2:] == ["q.okrp:4: ... and 1590 more findings on this line", "1600 errors, 0 warnings in 1 file"]
     assert all(len(line) < 150 for line in output.splitlines())
     assert len(json.loads(run("check", "--format", "json", "q.okrp")[1])) == 1600
+
+
+def test_the_docs_give_the_output_limits_that_limits_py_sets():
+    from okrdsl import limits
+
+    section = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8").split("### Safe output")[1]
+    section = " ".join(section.split())
+    assert f"longer than {limits.SOURCE_WINDOW} characters, {limits.SOURCE_WINDOW} are shown" in section
+    assert f"At most {limits.MAX_FINDINGS_PER_LINE} findings are shown for one line and {limits.MAX_FINDINGS_PER_FILE} for one file" in section
