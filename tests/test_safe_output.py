@@ -249,3 +249,17 @@ def test_the_docs_give_the_output_limits_that_limits_py_sets():
     section = " ".join(section.split())
     assert f"longer than {limits.SOURCE_WINDOW} characters, {limits.SOURCE_WINDOW} are shown" in section
     assert f"At most {limits.MAX_FINDINGS_PER_LINE} findings are shown for one line and {limits.MAX_FINDINGS_PER_FILE} for one file" in section
+
+
+def test_json_formats_write_controls_as_json_escapes_and_keep_their_values(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "q3.okrp", HOSTILE)
+    for fmt in ("json", "gitlab", "sarif"):
+        code, output = run("check", "--format", fmt, "q3.okrp")
+        assert code == 1 and unsafe(output) == set(), fmt
+    findings = json.loads(run("check", "--format", "json", "--select", "OKR201", "q3.okrp")[1])
+    assert findings[0]["message"].startswith('the step "PM approves \u202eit\x7f" falls on')
+    assert 'PM approves \\u202eit\\u007f' in run("check", "--format", "json", "--select", "OKR201", "q3.okrp")[1]
+    result = CliRunner().invoke(main, ["schedule", "--format", "json", "q3.okrp"])
+    assert unsafe(result.stdout) == set()
+    assert json.loads(result.stdout)["title"] == "Q3\x1b[2J planning\u202e\u200f\u061c\x85"

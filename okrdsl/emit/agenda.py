@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import json
 
-from okrdsl.report.safe import shown, width
+from okrdsl.report.safe import json_text, shown, width
 from okrdsl.schedule import Entry, Schedule
 
 _STATUS_COLOURS = {"overdue": "red", "this week": "yellow", "next week": "cyan"}
@@ -93,4 +92,4 @@ def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
     }
     if today is not None:
         data["today"] = today.isoformat()
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_text(data)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
 from okrdsl.diagnostics import Diagnostic, Severity
-from okrdsl.report.safe import shown
+from okrdsl.report.safe import json_text, shown
 
 _POSITION = re.compile(r"\S+:\d+:\d+")
 
@@ -23,7 +22,7 @@ def _record(d: Diagnostic) -> dict:
 
 def json_lines(diagnostics, sources, file_count, style=None) -> str:
     """A JSON list of findings: path, line, column, end_line, end_column, severity, code, message, hint."""
-    return json.dumps([_record(d) for d in diagnostics], indent=2, ensure_ascii=False)
+    return json_text([_record(d) for d in diagnostics])
 
 
 def _escape_data(text: str) -> str:
@@ -74,4 +73,4 @@ def gitlab(diagnostics, sources, file_count, style=None) -> str:
             "severity": "major" if d.severity is Severity.ERROR else "minor",
             "location": {"path": d.span.path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False)
+    return json_text(issues)

@@ -4,30 +4,20 @@ A spec is untrusted: its text (and a file's name) could hold escape sequences
 that clear the screen, set the clipboard or hide a link, a newline that a CI
 runner reads as a command, or bidirectional controls that show text in an
 order other than the one it is read in. Every piece of such text okrdsl prints
-for people goes through `shown` first.
+for people goes through `shown` first, and every JSON document through `json_text`.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 
-# Bidirectional controls: embeddings and overrides, isolates, marks.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-
-
-def _unsafe(char: str) -> bool:
-    code = ord(char)
-    return (
-        code < 0x20 or 0x7F <= code <= 0x9F  # C0 controls, DEL, C1 controls
-        or char in _BIDI
-        or char in "\u2028\u2029"  # line and paragraph separators
-        or 0xD800 <= code <= 0xDFFF  # lone surrogates: the bytes of a file name that is not UTF-8
-    )
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+# C0 controls, DEL and C1 controls; bidirectional controls (marks, embeddings and
+# overrides, isolates); line and paragraph separators; lone surrogates (the bytes of a
+# file name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def shown(text: str, keep: str = "") -> str:
@@ -36,10 +26,20 @@ def shown(text: str, keep: str = "") -> str:
     U+202E as `\\u202e`. Characters in `keep` are left for the caller to deal with."""
     if text.isprintable():  # the common case, fast: every character escaped below is not printable
         return text
-    return "".join(_NAMED.get(char, _escape(char)) if _unsafe(char) and char not in keep else char for char in text)
+    return _UNSAFE.sub(lambda m: m[0] if m[0] in keep else _NAMED.get(m[0]) or _escape(m[0]), text)
 
 
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_text(data) -> str:
+    """`data` as indented JSON, other alphabets as they are, but what `shown` escapes as a
+    JSON escape (`\\u009b`, `\\u202e`), so that JSON read on a terminal is safe too. (json
+    escapes C0 controls in strings itself; outside strings JSON holds only ASCII.)"""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: m[0] if m[0] < " " else f"\\u{ord(m[0]):04x}", text)
 
 
 def width(text: str) -> int:

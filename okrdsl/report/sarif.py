@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
 
 from okrdsl.diagnostics import Severity
+from okrdsl.report.safe import json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -70,4 +70,4 @@ def sarif(diagnostics, sources, file_count, style=None) -> str:
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return json_text(log)
