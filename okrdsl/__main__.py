@@ -1,3 +1,3 @@
-from okrdsl.cli import main
+from okrdsl._entry import main
 
 main()

@@ -6,6 +6,7 @@ Exit codes: 0 no errors (warnings alone pass, unless --strict), 1 errors found,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -32,11 +33,13 @@ class _Group(click.Group):
             click.echo("okrdsl: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # The reader went away (`okrdsl schedule ... | head`): nothing more to say.
-            sys.stderr.close()
+            # Every command prints inside _exiting, which keeps its status; this is a last resort.
+            _discard_stdout()
             sys.exit(1)
         except Exception as error:  # noqa: BLE001 - the last line of defence
-            click.echo(f"okrdsl: internal error: {type(error).__name__}: {error}", err=True)
+            from okrdsl.report.safe import shown
+
+            click.echo(f"okrdsl: internal error: {type(error).__name__}: {shown(str(error))}", err=True)
             click.echo("This is a bug in okrdsl; please report it with the file that caused it.", err=True)
             sys.exit(2)
 
@@ -81,10 +84,10 @@ def check(paths, output_format, select, ignore, strict, exit_zero, root) -> None
 
     result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root)
     output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
-    if output:
-        _echo(output)
     failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
-    sys.exit(1 if failing and not exit_zero else 0)
+    with _exiting(1 if failing and not exit_zero else 0):
+        if output:
+            _echo(output)
 
 
 @main.command()
@@ -93,7 +96,8 @@ def rules(output_format) -> None:
     """List every code okrdsl reports, with what it means."""
     from okrdsl.rules.catalogue import listing, markdown
 
-    _echo(markdown().rstrip("\n") if output_format == "markdown" else listing())
+    with _exiting(0):
+        _echo(markdown().rstrip("\n") if output_format == "markdown" else listing())
 
 
 @main.command()
@@ -106,7 +110,8 @@ def explain(code) -> None:
         found = find(code)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(explain_code(found))
+    with _exiting(0):
+        click.echo(explain_code(found))
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -153,22 +158,45 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
     from okrdsl.calendar import parse_month
     from okrdsl.check import schedule_file
     from okrdsl.emit.agenda import table, to_json
+    from okrdsl.report.safe import shown
 
     try:
         month = parse_month(fiscal_start) if fiscal_start else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fiscal-start") from None
     if os.path.isdir(spec):
-        raise click.BadParameter(f"{spec} is a folder: name one .okrp file with a process", param_hint="SPEC")
+        raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with a process", param_hint="SPEC")
     try:
         result = schedule_file(spec, quarter, month, fiscal_naming, root)
     except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    _print_diagnostics(result.errors, result.sources)
-    if result.schedule is None:
-        sys.exit(1)
-    _echo(to_json(result.schedule, today) if output_format == "json" else table(result.schedule, today, style=click.style))
-    sys.exit(1 if result.errors else 0)
+        raise click.UsageError(shown(str(error))) from None
+    with _exiting(1 if result.schedule is None or result.errors else 0):
+        _print_diagnostics(result.errors, result.sources)
+        if result.schedule is not None:
+            _echo(to_json(result.schedule, today) if output_format == "json"
+                  else table(result.schedule, today, style=click.style))
+
+
+@contextlib.contextmanager
+def _exiting(status: int):
+    """Print inside the block, then exit with `status`, decided before printing. A reader
+    that stops early (`okrdsl check specs | head -1`) does not change it: the rest of
+    the output is dropped, and success stays success."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+    sys.exit(status)
+
+
+def _discard_stdout() -> None:
+    """Send what is left of standard output to the null device, so that Python's last flush
+    at exit does not fail on the closed pipe again (as the Python docs on SIGPIPE advise)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test runner's buffer): nothing to flush to a pipe
+        pass
 
 
 def _echo(text: str, err: bool = False) -> None:
@@ -177,9 +205,9 @@ def _echo(text: str, err: bool = False) -> None:
 
 
 def _print_diagnostics(diagnostics, sources) -> None:
-    from okrdsl.report.text import format_text
+    from okrdsl.report.text import findings
 
-    for diagnostic in diagnostics:
-        _echo(format_text(diagnostic, sources, style=click.style), err=True)
+    for block in findings(diagnostics, sources, style=click.style):
+        _echo(block, err=True)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import json
 
+from okrdsl.report.safe import json_text, shown, width
 from okrdsl.schedule import Entry, Schedule
 
 _STATUS_COLOURS = {"overdue": "red", "this week": "yellow", "next week": "cyan"}
@@ -26,7 +26,10 @@ def status(entry: Entry, today: datetime.date | None) -> str:
 
 
 def table(schedule: Schedule, today: datetime.date | None = None, style=lambda text, **_: text) -> str:
-    """A chronological agenda: date, weekday, the time as written, phase, who, what."""
+    """A chronological agenda: date, weekday, the time as written, phase, who, what.
+
+    The spec's text is `shown` safely, and columns are as wide as their cells are on a terminal.
+    """
     header = ["Date", "Day", "When", "Phase", "Who", "What"]
     rows = []
     for entry in schedule.entries:
@@ -43,13 +46,14 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
     if today is not None:
         header.insert(0, "Status")
         rows = [[mark] + row for mark, row in zip(marks, rows)]
-    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header) - 1)]
+    rows = [[shown(cell) for cell in row] for row in rows]
+    widths = [max(width(row[i]) for row in [header] + rows) for i in range(len(header) - 1)]
 
     def line(cells):
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + cells[-1]
+        return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)) + "  " + cells[-1]
 
     lines = [
-        f"{schedule.title}: {schedule.name}, {schedule.start.isoformat()} to {schedule.end.isoformat()}"
+        shown(f"{schedule.title}: {schedule.name}, {schedule.start.isoformat()} to {schedule.end.isoformat()}")
         + (f" (today {today.isoformat()})" if today else ""),
         "",
         style(line(header).rstrip(), bold=True),
@@ -88,4 +92,4 @@ def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
     }
     if today is not None:
         data["today"] = today.isoformat()
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_text(data)

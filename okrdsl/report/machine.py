@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
 from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.report.safe import json_text, shown
 
 _POSITION = re.compile(r"\S+:\d+:\d+")
 
@@ -22,11 +22,12 @@ def _record(d: Diagnostic) -> dict:
 
 def json_lines(diagnostics, sources, file_count, style=None) -> str:
     """A JSON list of findings: path, line, column, end_line, end_column, severity, code, message, hint."""
-    return json.dumps([_record(d) for d in diagnostics], indent=2, ensure_ascii=False)
+    return json_text([_record(d) for d in diagnostics])
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """What the runner unescapes (%, CR, LF) as it expects; every other control `shown` as `\\x1b`."""
+    return shown(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
@@ -72,4 +73,4 @@ def gitlab(diagnostics, sources, file_count, style=None) -> str:
             "severity": "major" if d.severity is Severity.ERROR else "minor",
             "location": {"path": d.span.path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False)
+    return json_text(issues)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 from okrdsl.diagnostics import Severity
+from okrdsl.report.safe import json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str) -> str:
-    """A repository-relative URI where the path is under the current folder."""
+    """A repository-relative URI where the path is under the current folder, percent-encoded
+    (space, #, %, newline, non-ASCII) as an absolute one is; a file name's bytes that are
+    not UTF-8 are encoded as they are."""
     absolute = Path(path).resolve()
     try:
         relative = absolute.relative_to(Path.cwd().resolve())
     except ValueError:
         return absolute.as_uri()
-    return relative.as_posix()
+    return quote(os.fsencode(relative.as_posix()), safe="/")
 
 
 def sarif(diagnostics, sources, file_count, style=None) -> str:
@@ -66,4 +70,4 @@ def sarif(diagnostics, sources, file_count, style=None) -> str:
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return json_text(log)

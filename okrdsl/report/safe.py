@@ -1,0 +1,47 @@
+"""Text from a spec made safe to show on a terminal, and how many columns it takes there.
+
+A spec is untrusted: its text (and a file's name) could hold escape sequences
+that clear the screen, set the clipboard or hide a link, a newline that a CI
+runner reads as a command, or bidirectional controls that show text in an
+order other than the one it is read in. Every piece of such text okrdsl prints
+for people goes through `shown` first, and every JSON document through `json_text`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+# C0 controls, DEL and C1 controls; bidirectional controls (marks, embeddings and
+# overrides, isolates); line and paragraph separators; lone surrogates (the bytes of a
+# file name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: str, keep: str = "") -> str:
+    """`text` with every control character (C0, DEL, C1), bidirectional control, line
+    separator and lone surrogate written as an escape: ESC as `\\x1b`, a newline as `\\n`,
+    U+202E as `\\u202e`. Characters in `keep` are left for the caller to deal with."""
+    if text.isprintable():  # the common case, fast: every character escaped below is not printable
+        return text
+    return _UNSAFE.sub(lambda m: m[0] if m[0] in keep else _NAMED.get(m[0]) or _escape(m[0]), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_text(data) -> str:
+    """`data` as indented JSON, other alphabets as they are, but what `shown` escapes as a
+    JSON escape (`\\u009b`, `\\u202e`), so that JSON read on a terminal is safe too. (json
+    escapes C0 controls in strings itself; outside strings JSON holds only ASCII.)"""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: m[0] if m[0] < " " else f"\\u{ord(m[0]):04x}", text)
+
+
+def width(text: str) -> int:
+    """Terminal columns: accents that combine take none, wide (East Asian, emoji) characters two."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
