@@ -33,3 +33,4 @@ MAX_TOTAL_OCCURRENCES = 20_000
 MAX_FINDINGS_PER_LINE = 10
 MAX_FINDINGS_PER_FILE = 200
 SOURCE_WINDOW = 100  # characters of a long source line shown around the caret
+MAX_LOOP_SHOWN = 10  # names of a loop (OKR203, OKR305) a message shows; the rest are counted

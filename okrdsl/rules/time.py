@@ -7,7 +7,8 @@ from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter
 from okrdsl.diagnostics import Severity
 from okrdsl.limits import MAX_OCCURRENCES
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.schedule import Resolver, quarter_for, resolver_for
+from okrdsl.schedule import Resolver, counted_from, quarter_for, resolver_for
+from okrdsl.words import loop_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -175,24 +176,23 @@ def _after_loops(file: File):
         if root in done:
             continue
         path: list[str] = [root]
-        on_path = {root}
+        place = {root: 0}  # each name on the path, by its place in it: a loop found costs no walk
         stack = [iter(getattr(items[root], "after", ()))]
         while stack:
             name = next(stack[-1], None)
             if name is None:
                 stack.pop()
                 finished = path.pop()
-                on_path.discard(finished)
+                del place[finished]
                 done.add(finished)
                 continue
             target = name.value
-            if target in on_path:
-                loop = path[path.index(target):] + [target]
-                yield Finding(name.span, "these items come after each other in a loop: " + " -> ".join(loop),
+            if target in place:
+                yield Finding(name.span, "these items come after each other in a loop: " + loop_text(path, place[target]),
                               "drop one of the `after` dependencies")
             elif target in items and target not in done:
+                place[target] = len(path)
                 path.append(target)
-                on_path.add(target)
                 stack.append(iter(getattr(items[target], "after", ())))
 
 
@@ -288,14 +288,27 @@ def date_mismatch(context: Context):
                               f"write on {computed}, or correct the relative time")
 
 
-def _anchored_to_end(item: ir.Item, items: dict, depth: int = 0) -> bool:
-    when = getattr(item, "when", None)
-    moment = when.moment if isinstance(when, ir.At) else when.after if isinstance(when, ir.Within) else None
-    if moment is None or depth > 50:
-        return False
-    if moment.anchor == "item" and moment.item.value in items:
-        return _anchored_to_end(items[moment.item.value].node, items, depth + 1)
-    return moment.anchor == "end"
+def _anchored_to_end(item: ir.Item, items: dict, memo: dict[int, bool]) -> bool:
+    """Whether an item's time counts from the quarter's end, through any chain of relative times.
+
+    The chain is followed with a loop, not recursion, and `memo` keeps each
+    item's answer, so the items of a file cost one step each however long
+    their chains are. A loop (OKR203) is not anchored to the end.
+    """
+    path = []
+    while id(item) not in memo:
+        memo[id(item)] = False  # until known: a loop that leads back here ends the walk
+        path.append(item)
+        moment = counted_from(item)
+        if moment is not None and moment.anchor == "item" and moment.item.value in items:
+            item = items[moment.item.value].node
+            continue
+        memo[id(item)] = moment is not None and moment.anchor == "end"
+        break
+    answer = memo[id(item)]
+    for walked in path:
+        memo[id(walked)] = answer
+    return answer
 
 
 @rule("OKR206", "after-quarter-end", WARNING)
@@ -321,11 +334,12 @@ def after_quarter_end(context: Context):
           at end+1w: PM closes their KRs
     """
     for file, resolver, real in _dated(context):
+        memo: dict[int, bool] = {}
         for item in file.spec.items():
             day = resolver.date(item)
             if day is None or day <= resolver.end or isinstance(item, ir.Cadence) or not _comparable(item, real):
                 continue
-            if not _anchored_to_end(item, file.scope.items):
+            if not _anchored_to_end(item, file.scope.items, memo):
                 yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
                               f"({resolver.end}), but is not timed from the end",
                               "time it from the end, such as end+1w")
