@@ -80,3 +80,67 @@ def test_a_step_timed_from_the_end_through_a_long_chain_is_not_after_quarter_end
     # OKR206 follows the chain to its end, not 50 steps of it.
     path = write(tmp_path, backwards(300, CHAINS["at"]) + "  at end+1w as s0: PM closes\n")
     assert found(path) == []
+
+
+# --- 2. the rules' work grows with the spec, not faster ------------------------------------------
+
+
+def objectives(n, aligns):
+    return ("roles\n  CEO \"CEO\"\npolicy\n  company objectives: 0\n  objectives across shared: at most 100000\n"
+            "okrs for FY23-Q3\n" + "".join(f'  objective O{k} shared "o" owner CEO aligns to {aligns(k)}\n'
+                                           f'    kr O{k}.1 "k" owner CEO\n' for k in range(n, 0, -1)))
+
+
+SHAPES = {
+    "alignment chain": lambda n: objectives(n, lambda k: f"O{k - 1}" if k > 1 else "C0"),
+    "alignment loop": lambda n: objectives(n, lambda k: f"O{k - 1}" if k > 1 else f"O{n}"),
+    "relative-time chain": lambda n: backwards(n, CHAINS["at"]) + "  at -4w as s0: PM starts\n",
+    "relative-time loop": lambda n: backwards(n, CHAINS["at"]).replace("s0 + 0d", f"s{n} + 0d"),
+    "chain from the end": lambda n: backwards(n, CHAINS["at"]) + "  at end+1w as s0: PM closes\n",
+    "meeting chain": lambda n: backwards(n, CHAINS["meeting"]) + "  at -4w as s0: PM starts\n",
+    "after chain": lambda n: backwards(n, CHAINS["after"]) + "  at -4w as s0: PM starts\n",
+    "after loops": lambda n: backwards(n, CHAINS["after"]) + "  at -4w as s0 after " + ", ".join(
+        f"s{k}" for k in range(1, n + 1)) + ": PM starts\n",
+    "duplicate ids": lambda n: HEAD + "  at -4w as s: PM does it\n" * n,
+    "unknown names": lambda n: HEAD + "".join(f"  at -4w as step{k}: PM{k} does #thing{k}\n"
+                                              f"  at x{k} + 1d after y{k}: PM does it\n" for k in range(n)),
+}
+
+
+def rule_work(text, tmp_path) -> int:
+    """Lines of Python run by the rules over `text` (in okrdsl and in what it calls)."""
+    from okrdsl.resolve import load_workspace
+    from okrdsl.rules import run_rules
+
+    workspace = load_workspace([write(tmp_path, text)])
+    lines = 0
+
+    def trace(frame, event, arg):
+        nonlocal lines
+        lines += 1
+        return trace
+
+    before = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        run_rules(workspace)
+    finally:
+        sys.settrace(before)
+    return lines
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_ten_times_the_spec_is_at_most_twelve_times_the_rules_work(shape, tmp_path):
+    small, large = (rule_work(SHAPES[shape](n), tmp_path) for n in (150, 1500))
+    assert large <= 12 * small, f"{shape}: {small:,} lines of work at 150, {large:,} at 1500"
+
+
+def test_an_alignment_loop_is_reported_once_at_its_first_objective(tmp_path):
+    path = write(tmp_path, objectives(3, lambda k: f"O{k - 1}" if k > 1 else "O3"))
+    assert found(path) == [("OKR304", 7, 47, 'shared objective "O3" aligns to shared objective "O2": it must align '
+                            "to a higher level"),
+                           ("OKR305", 7, 47, "these objectives align to each other in a loop: O3 -> O2 -> O1 -> O3"),
+                           ("OKR304", 9, 47, 'shared objective "O2" aligns to shared objective "O1": it must align '
+                            "to a higher level"),
+                           ("OKR304", 11, 47, 'shared objective "O1" aligns to shared objective "O3": it must align '
+                            "to a higher level")]
