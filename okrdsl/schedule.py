@@ -21,7 +21,7 @@ import attrs
 
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter, parse_quarter, shift
-from okrdsl.limits import MAX_OCCURRENCES
+from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 from okrdsl.words import loop_text
 
 
@@ -202,12 +202,15 @@ def resolver_for(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: in
 def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Schedule:
     resolver = resolver_for(spec, calendar, year, quarter)
     entries: list[Entry] = []
+    left = MAX_TOTAL_OCCURRENCES  # past it, cadences add nothing more (OKR401)
     for phase in spec.phases:
         for item in phase.items:
             common = dict(kind=type(item).__name__.lower(), phase=phase.id.value, item=item,
                           actors=_actors(item), text=_text(item))
             if isinstance(item, ir.Cadence):
-                entries.extend(_occurrences(item, resolver, common))
+                count = min(occurrence_count(item, resolver), left)
+                left -= count
+                entries.extend(_occurrences(item, resolver, common, count))
                 continue
             written = _written(getattr(item, "when", None), resolver.keep_written(item))
             entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item), written=written,
@@ -241,14 +244,53 @@ def _written(when: ir.When | None, with_date: bool = True) -> str:
     return "ongoing" if isinstance(when, ir.Ongoing) else ""
 
 
-def _occurrences(item: ir.Cadence, resolver: Resolver, common) -> list[Entry]:
+def _cadence_range(item: ir.Cadence, resolver: Resolver) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day a cadence may happen on; None when it cannot be dated."""
     first = resolver.raw(item)
     last = resolver.moment(item.until) if item.until else resolver.end
-    written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
     if first is None or last is None or item.every < 1:
+        return None
+    return first, last
+
+
+def occurrence_count(item: ir.Cadence, resolver: Resolver) -> int:
+    """How many times a cadence happens in the schedule (at most MAX_OCCURRENCES), worked
+    out without listing them."""
+    dated = _cadence_range(item, resolver)
+    if dated is None or dated[1] < dated[0]:
+        return 0
+    first, last = dated
+    if item.unit != "month":
+        count = (last - first).days // (item.every * (7 if item.unit == "week" else 1)) + 1
+    else:
+        count = ((last.year - first.year) * 12 + last.month - first.month) // item.every + 1
+        day = add_months(first, (count - 1) * item.every)
+        if day is None or day > last:  # the day falls after `last` in its month
+            count -= 1
+    return min(count, MAX_OCCURRENCES)
+
+
+def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Cadence, int] | None:
+    """The cadence at which the schedule passes MAX_TOTAL_OCCURRENCES occurrences, and the
+    total it would list without that limit; None when it stays within it."""
+    total, over = 0, None
+    for item in spec.items():
+        if isinstance(item, ir.Cadence):
+            total += occurrence_count(item, resolver)
+            if over is None and total > MAX_TOTAL_OCCURRENCES:
+                over = item
+    return (over, total) if over is not None else None
+
+
+def _occurrences(item: ir.Cadence, resolver: Resolver, common, count: int) -> list[Entry]:
+    """The first `count` occurrences of a cadence, or one undated entry when it cannot be dated."""
+    dated = _cadence_range(item, resolver)
+    written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
+    if dated is None:
         return [Entry(key=item.key, date=None, due=None, written=written, **common)]
+    first, last = dated
     found = []
-    for index in range(MAX_OCCURRENCES):
+    for index in range(count):
         if item.unit == "month":
             day = add_months(first, index * item.every)
         else:

@@ -144,3 +144,26 @@ def test_an_alignment_loop_is_reported_once_at_its_first_objective(tmp_path):
                             "to a higher level"),
                            ("OKR304", 11, 47, 'shared objective "O1" aligns to shared objective "O3": it must align '
                             "to a higher level")]
+
+
+# --- 3. a whole schedule is bounded, not just each cadence ----------------------------------------
+
+
+def test_a_thousand_daily_cadences_stop_at_the_total_limit(tmp_path):
+    path = write(tmp_path, HEAD + "  every day: PM checks the dashboard\n" * 1000)
+    # 92 days in FY23-Q3: the 218th cadence takes the total past 20,000.
+    assert found(path) == [("OKR401", 4 + 218, 3, "the cadences of this spec happen 92,000 times in all, more than "
+                            "the 20,000 a schedule lists; the schedule stops at this cadence")]
+    code, out, err = run("schedule", path, "--format", "json")
+    assert code == 1
+    assert err.startswith(f"{path}:222:3: error: the cadences of this spec happen 92,000 times")
+    assert len(json.loads(out)["items"]) == 20_000
+
+
+def test_steps_after_the_limit_are_still_scheduled(tmp_path):
+    import okrdsl
+    from okrdsl.schedule import schedule_spec
+
+    spec, _ = okrdsl.loads(HEAD + "  every day from -1000d until -1d: PM checks\n" * 21 + "  at -1w as last: PM closes\n")
+    entries = schedule_spec(spec).entries
+    assert len(entries) == 20_001 and any(entry.key == "last" for entry in entries)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter
 from okrdsl.diagnostics import Severity
-from okrdsl.limits import MAX_OCCURRENCES
+from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.schedule import Resolver, counted_from, quarter_for, resolver_for
+from okrdsl.schedule import Resolver, counted_from, over_total, quarter_for, resolver_for
 from okrdsl.words import loop_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -386,3 +386,54 @@ def impossible_cadence(context: Context):
             if (last - first).days // step_days + 1 > MAX_OCCURRENCES:
                 yield Finding(where, f"this cadence would happen more than {MAX_OCCURRENCES} times between {first} and {last}",
                               "check the unit (days or weeks?) and the range")
+
+
+@rule("OKR401", "too-many-occurrences", ERROR)
+def too_many_occurrences(context: Context):
+    """The cadences of a spec happen more than 20,000 times in all.
+
+    Each cadence is listed at most 1000 times, and a whole schedule at most
+    20,000: a schedule longer than that is too long to read, and is almost
+    surely a slip (every day for every week, or a range of years). The
+    schedule stops at the cadence that passes the limit.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        phase daily "Daily"
+          every day from -1000d until -1d: PM checks the first dashboard
+          every day from -1000d until -1d: PM checks the second dashboard
+          every day from -1000d until -1d: PM checks the third dashboard
+          every day from -1000d until -1d: PM checks the fourth dashboard
+          every day from -1000d until -1d: PM checks the fifth dashboard
+          every day from -1000d until -1d: PM checks the sixth dashboard
+          every day from -1000d until -1d: PM checks the seventh dashboard
+          every day from -1000d until -1d: PM checks the eighth dashboard
+          every day from -1000d until -1d: PM checks the ninth dashboard
+          every day from -1000d until -1d: PM checks the tenth dashboard
+          every day from -1000d until -1d: PM checks the eleventh dashboard
+          every day from -1000d until -1d: PM checks the twelfth dashboard
+          every day from -1000d until -1d: PM checks the thirteenth dashboard
+          every day from -1000d until -1d: PM checks the fourteenth dashboard
+          every day from -1000d until -1d: PM checks the fifteenth dashboard
+          every day from -1000d until -1d: PM checks the sixteenth dashboard
+          every day from -1000d until -1d: PM checks the seventeenth dashboard
+          every day from -1000d until -1d: PM checks the eighteenth dashboard
+          every day from -1000d until -1d: PM checks the nineteenth dashboard
+          every day from -1000d until -1d: PM checks the twentieth dashboard
+          every day from -1000d until -1d: PM checks the last dashboard  # OKR401
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase daily "Daily"
+          every week from -1000d until -1d: PM checks the dashboards
+    """
+    for file in context.files():
+        over = over_total(file.spec, _resolver(context, file))
+        if over is not None:
+            cadence, total = over
+            yield Finding(cadence.head, f"the cadences of this spec happen {total:,} times in all, more than the "
+                          f"{MAX_TOTAL_OCCURRENCES:,} a schedule lists; the schedule stops at this cadence",
+                          "repeat less often (every week rather than every day), or shorten the ranges "
+                          "with from and until")
