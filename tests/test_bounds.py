@@ -167,3 +167,58 @@ def test_steps_after_the_limit_are_still_scheduled(tmp_path):
     spec, _ = okrdsl.loads(HEAD + "  every day from -1000d until -1d: PM checks\n" * 21 + "  at -1w as last: PM closes\n")
     entries = schedule_spec(spec).entries
     assert len(entries) == 20_001 and any(entry.key == "last" for entry in entries)
+
+
+# --- 4. numbers of any length are read without crashing -----------------------------------------
+
+BIG = "9" * 4301
+TOO_LARGE = "the number 99999... (4,301 digits) is too large"
+OKRS = 'roles\n  CEO "CEO"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n  objective C1 company "G" owner CEO\n'
+
+
+@pytest.mark.parametrize("text, where, hint", [
+    (HEAD + f"  at -{BIG}w: PM x\n", (5, 7), "okrdsl schedules offsets of up to 520w"),
+    (HEAD + f"  at -1w as a: PM y\n  at a + 1w + {BIG}d: PM x\n", (6, 15), "okrdsl schedules offsets of up to 520w"),
+    (HEAD + f"  every {BIG} weeks: PM x\n", (5, 9), "repeat every 1 to 1000 weeks"),
+    (HEAD + f"  at -1w as a: PM y\n  within {BIG}d after a: PM x\n", (6, 10), "okrdsl schedules windows of up to 520w"),
+    (f"policy\n  company objectives: {BIG}\n", (2, 23), "write a number of at most 9 digits"),
+    (f"policy\n  key results per objective: 1..{BIG}\n", (2, 33), "write a number of at most 9 digits"),
+    (f"policy\n  objectives across shared: at most {BIG}\n", (2, 37), "write a number of at most 9 digits"),
+    (OKRS + f'    kr C1.1 "U" owner CEO progress {BIG}.5%\n', (7, 36), "progress runs from 0% to 100%"),
+    (f'process "W" for FY{BIG}-Q3\n', (1, 19), "write the fiscal year and quarter 1 to 4, such as FY23-Q3"),
+    (f'process "W" for FY23-Q{BIG}\n', (1, 23), "write the fiscal year and quarter 1 to 4, such as FY23-Q3"),
+], ids=["offset", "relative-offset", "every", "within", "company-objectives", "key-results", "cap", "progress",
+        "fiscal-year", "quarter-number"])
+def test_a_number_of_4301_digits_is_out_of_range_at_its_digits(text, where, hint, tmp_path):
+    import okrdsl
+
+    spec, diagnostics = okrdsl.loads(text)  # still built
+    (diagnostic,) = [d for d in diagnostics if d.code == "OKR026"]
+    span = diagnostic.span
+    assert (span.line, span.column, span.end_column - span.column) == (*where, 4301)
+    assert (diagnostic.message, diagnostic.hint) == (TOO_LARGE, hint)
+    code, out, err = run("check", write(tmp_path, text))
+    assert code == 1 and "[OKR026]" in out and "internal error" not in err
+
+
+def test_a_number_too_large_is_not_reported_twice_and_leaves_its_item_undated(tmp_path):
+    path = write(tmp_path, HEAD + f"  at -{BIG}w as a: PM x\n  at a + 1d: PM y\n")
+    assert [(code, line) for code, line, _, _ in found(path)] == [("OKR026", 5)]
+    code, out, _ = run("schedule", path, "--format", "json")
+    assert code == 1 and [item["date"] for item in json.loads(out)["items"]] == [None, None]
+
+
+def test_a_large_progress_is_a_number_not_infinity(tmp_path):
+    path = write(tmp_path, OKRS + '    kr C1.1 "U" owner CEO progress 999999999.5%\n')
+    assert found(path) == [("OKR307", 7, 36, 'key result "C1.1" is 999999999.5% done; progress runs from 0% to 100%')]
+
+
+# --- 5. odd characters in text ------------------------------------------------------------------
+
+
+def test_a_nul_in_quoted_text_and_free_text_is_kept_as_written():
+    import okrdsl
+
+    spec, diagnostics = okrdsl.loads('include "\0"\nroles\n  PM "P\0M"\nphase p "P"\n  at -1w: PM x\0y\n')
+    assert diagnostics == ()
+    assert (spec.includes[0].path, spec.roles[0].title, next(spec.items()).text.value) == ("\0", "P\0M", "x\0y")

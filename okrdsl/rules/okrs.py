@@ -317,7 +317,7 @@ def progress_out_of_range(context: Context):
         for objective in okr_set.objectives:
             for key_result in objective.key_results:
                 if key_result.progress is not None and not 0 <= key_result.progress <= 100:
-                    yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:g}% '
+                    yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:.10g}% '
                                   "done; progress runs from 0% to 100%")
 
 
