@@ -222,3 +222,39 @@ def test_a_nul_in_quoted_text_and_free_text_is_kept_as_written():
     spec, diagnostics = okrdsl.loads('include "\0"\nroles\n  PM "P\0M"\nphase p "P"\n  at -1w: PM x\0y\n')
     assert diagnostics == ()
     assert (spec.includes[0].path, spec.roles[0].title, next(spec.items()).text.value) == ("\0", "P\0M", "x\0y")
+
+
+# --- 6. no-break spaces, and characters nobody can see ---------------------------------------------
+
+
+def test_a_no_break_space_between_words_of_a_line_is_a_space():
+    import okrdsl
+
+    spec, diagnostics = okrdsl.loads(HEAD + "  at\u00a0-2w:\u202fPM\u00a0and\u00a0PM reviews\u2007the\u00a0OKRs\u00a0\n")
+    assert diagnostics == ()
+    (step,) = spec.items()
+    assert [a.value for a in step.actors] == ["PM", "PM"]
+    assert step.text.value == "reviews\u2007the\u00a0OKRs"  # kept as written
+
+
+@pytest.mark.parametrize("text, expected", [
+    (HEAD + " \u00a0at -2w: PM reviews\n",
+     ("OKR003", 5, 2, "this line is indented with a non-breaking space (U+00A0)",
+      "indent with normal spaces; a no-break space has no width to line up by")),
+    ("\u202froles\n  PM \"PM\"\n",
+     ("OKR003", 1, 1, "this line is indented with a narrow non-breaking space (U+202F)",
+      "indent with normal spaces; a no-break space has no width to line up by")),
+    (HEAD + "  at -2w:\u2003PM reviews\n",
+     ("OKR001", 5, 10, "an em space (U+2003) cannot stand here: expected a name such as ProductOps",
+      "replace it with a normal space")),
+    (HEAD + "  at -2w\0: PM reviews\n",
+     ("OKR001", 5, 9, 'a null character (U+0000) cannot stand here: expected ":", "after", "as", "on" or an offset '
+      "such as +1w", "remove it: it is a character that cannot be seen")),
+], ids=["indented-with-nbsp", "first-line", "em-space", "nul"])
+def test_a_character_that_cannot_stand_somewhere_is_named_with_the_caret_on_it(text, expected):
+    import okrdsl
+
+    (diagnostic,) = okrdsl.loads(text).diagnostics
+    span = diagnostic.span
+    assert (diagnostic.code, span.line, span.column, diagnostic.message, diagnostic.hint) == expected
+    assert span.end_column == span.column + 1
