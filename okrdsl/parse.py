@@ -194,7 +194,10 @@ def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
     line_end = text.find("\n", offset)
     line = text[line_start:line_end if line_end >= 0 else len(text)].rstrip("\r")
     code = re.sub(r'\\.', "  ", line)
-    comment = re.search(r'#\s[^"]*$', code)
+    # A comment starts at the first "# " after the last quote (searching for it from each "# "
+    # to the end of the line would cost the square of the line's length).
+    after_quotes = code.rfind('"') + 1
+    comment = re.compile(r"#\s").search(code, after_quotes)
     code = code[: comment.start()] if comment else code
     if code.count('"') % 2 == 0:
         return None

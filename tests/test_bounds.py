@@ -258,3 +258,41 @@ def test_a_character_that_cannot_stand_somewhere_is_named_with_the_caret_on_it(t
     span = diagnostic.span
     assert (diagnostic.code, span.line, span.column, diagnostic.message, diagnostic.hint) == expected
     assert span.end_column == span.column + 1
+
+
+# --- 7. the cost of a construct grows with its text, no faster ---------------------------------------
+
+CONSTRUCTS = {
+    "unclosed quote": lambda n: 'roles\n  PM "Product' + " word" * (n // 5) + "\n",
+    "quotes and hashes": lambda n: 'roles\n  PM "P' + "# " * (n // 2) + '"x"\n',
+    "long free text": lambda n: HEAD + "  at -4w: PM " + "word " * (n // 5) + "\n",
+    "many lines": lambda n: HEAD + "".join(f"  at -4w: PM does thing {k} in #x\n" for k in range(n // 30)),
+    "many syntax errors": lambda n: HEAD + "  at 5: PM x\n" * (n // 13),
+    "deep sub-steps": lambda n: HEAD + "  at -4w: PM x\n" + "".join(
+        "  " * (2 + k % 60) + "PM y\n" for k in range(n // 80)),
+}
+
+
+def peak_memory(text) -> int:
+    import tracemalloc
+
+    import okrdsl
+
+    okrdsl.loads('roles\n  PM "PM"\n')  # the parser is built once, outside the measure
+    tracemalloc.start()
+    try:
+        okrdsl.loads(text)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("construct", CONSTRUCTS)
+def test_ten_times_the_text_is_at_most_twelve_times_the_memory(construct):
+    small, large = (peak_memory(CONSTRUCTS[construct](n)) for n in (1_000, 10_000))
+    assert large <= 12 * max(small, 50_000), f"{construct}: {small:,} bytes at 1,000 characters, {large:,} at 10,000"
+
+
+def test_an_unclosed_quote_on_a_line_of_10000_characters_costs_little_memory():
+    # The lexer's patterns kept a backtracking stack of about 1 KB a character: 10 MB here.
+    assert peak_memory(CONSTRUCTS["unclosed quote"](10_000)) < 1_000_000
