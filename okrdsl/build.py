@@ -19,13 +19,16 @@ from okrdsl import codes, ir
 from okrdsl.calendar import FIRST_YEAR, LAST_YEAR, parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import keywords
-from okrdsl.limits import MAX_EVERY, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
+from okrdsl.limits import MAX_EVERY, MAX_NUMBER_DIGITS, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
 from okrdsl.words import did_you_mean
 from okrdsl.source import Source, Span
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
 _REF = re.compile(r"(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)")
 _UNIT_DAYS = {"d": 1, "w": 7}
+# What a number too large to read (OKR026) stands for: past every limit, and too many days
+# for any date (calendar.shift gives None), so what is counted from it stays undated.
+TOO_LARGE = 10 ** MAX_NUMBER_DIGITS
 
 
 def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list[Diagnostic]]:
@@ -118,6 +121,25 @@ class _Builder:
         """The roles of every `data` line under `tree` (owner, scheduled by, attendees, ...)."""
         return tuple(n for t in _trees(tree, data) for n in self.names(_tree(t, "role_list")))
 
+    def number(self, token: Token, start: int = 0, end: int | None = None, hint: str | None = None) -> int | None:
+        """The whole number written in token.value[start:end]. One of more than MAX_NUMBER_DIGITS
+        digits is reported (OKR026) at its digits and gives None: none is needed, and Python
+        refuses to read one of 4,301 digits or more."""
+        digits = token.value[start:end]
+        if len(digits) <= MAX_NUMBER_DIGITS:
+            return int(digits)
+        shown = f"{digits[:5]}... ({len(digits):,} digits)"
+        begin = token.start_pos + start
+        self.diagnostics.append(Diagnostic(codes.OUT_OF_RANGE.id, codes.OUT_OF_RANGE.severity,
+                                           f"the number {shown} is too large",
+                                           self.source.span(begin, begin + len(digits)), hint))
+        return None
+
+    def days(self, duration: Token, hint: str) -> int | None:
+        """The days of a duration such as 2w; None for a number too large (reported)."""
+        count = self.number(duration, end=-1, hint=hint)
+        return None if count is None else count * _UNIT_DAYS[duration.value[-1].lower()]
+
     def name(self, token: Token) -> ir.Name:
         return ir.Name(token.value, self.span(token))
 
@@ -207,6 +229,9 @@ class _Builder:
                        tuple(aliases), handle, self.span(tree))
 
     def quarter(self, token: Token) -> ir.Quarter | None:
+        hint = "write the fiscal year and quarter 1 to 4, such as FY23-Q3"
+        if any(self.number(token, m.start(), m.end(), hint) is None for m in re.finditer(r"\d+", token.value)):
+            return None
         try:
             year, number = parse_quarter(token.value)
         except ValueError as error:
@@ -320,9 +345,11 @@ class _Builder:
 
     def cadence(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Cadence:
         count = _token(tree, "INT")
-        every = int(count.value) if count is not None else 1
         unit = _token(tree, "UNIT").value.rstrip("s")
-        if not 1 <= every <= MAX_EVERY:
+        every = self.number(count, hint=f"repeat every 1 to {MAX_EVERY} {unit}s") if count is not None else 1
+        if every is None:
+            every = TOO_LARGE
+        elif not 1 <= every <= MAX_EVERY:
             self.report(codes.OUT_OF_RANGE, count, f"every {every} {unit}s cannot be scheduled",
                         hint=f"repeat every 1 to {MAX_EVERY} {unit}s")
         given = self.item_id(tree)
@@ -374,22 +401,28 @@ class _Builder:
             return ir.On(self.date(_token(tree, "DATE")), span)
         if tree.data == "within":
             duration = _token(tree, "DURATION")
-            if _days(duration.value) > MAX_OFFSET_DAYS:
-                self.report(codes.OUT_OF_RANGE, duration, f"a window of {duration.value} is more than 10 years long",
-                            hint=f"okrdsl schedules windows of up to {MAX_OFFSET_WEEKS}w")
-            return ir.Within(_days(duration.value), self.moment(_moment_tree(tree)), span, duration.value)
+            hint = f"okrdsl schedules windows of up to {MAX_OFFSET_WEEKS}w"
+            days = self.days(duration, hint)
+            if days is None:
+                days = TOO_LARGE
+            elif days > MAX_OFFSET_DAYS:
+                self.report(codes.OUT_OF_RANGE, duration, f"a window of {duration.value} is more than 10 years long", hint)
+            return ir.Within(days, self.moment(_moment_tree(tree)), span, duration.value)
         return ir.Ongoing(span)
 
     def moment(self, tree: Tree) -> ir.Moment:
         offset = _tree(tree, "offset")
-        days = 0
+        days, too_large = 0, False
+        hint = f"okrdsl schedules offsets of up to {MAX_OFFSET_WEEKS}w"
         for shift in _trees(offset, "shift") if offset is not None else ():
             sign = -1 if _token(shift, "SIGN").value == "-" else 1
-            days += sign * _days(_token(shift, "DURATION").value)
+            shift_days = self.days(_token(shift, "DURATION"), hint)
+            too_large = too_large or shift_days is None
+            days += sign * (TOO_LARGE if shift_days is None else shift_days)
         text = " ".join(t.value for t in _all_tokens(tree))
         text = re.sub(r"\s*([+-])\s*", r"\1", text).lstrip("+")
         anchor = {"from_start": "start", "from_end": "end", "from_item": "item"}[tree.data]
-        if abs(days) > MAX_OFFSET_DAYS:
+        if abs(days) > MAX_OFFSET_DAYS and not too_large:
             self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor",
                         hint=f"okrdsl schedules offsets of up to {MAX_OFFSET_WEEKS}w")
         item = _token(tree, "IDENT")
@@ -402,16 +435,24 @@ class _Builder:
         company = _tree(tree, "company_objectives")
         per_objective = _tree(tree, "key_results_per_objective")
         cap = _tree(tree, "objectives_cap")
-        bounds = [int(t.value) for t in _tokens(per_objective, "INT")] if per_objective is not None else []
+        hint = "write a number of at most 9 digits"
+        bounds = [self.number(t, hint=hint) for t in _tokens(per_objective, "INT")] if per_objective is not None else []
         return ir.Policy(
-            company_objectives=int(_token(company, "INT").value) if company is not None else None,
+            company_objectives=self.number(_token(company, "INT"), hint=hint) if company is not None else None,
             min_key_results=bounds[0] if bounds else None,
             max_key_results=bounds[-1] if bounds else None,
             capped_levels=self.names(cap) if cap is not None else (),
-            max_capped_objectives=int(_token(cap, "INT").value) if cap is not None else None,
+            max_capped_objectives=self.number(_token(cap, "INT"), hint=hint) if cap is not None else None,
             span=self.span(tree),
             key_results_span=self.span(per_objective) if per_objective is not None else None,
         )
+
+    def percent(self, token: Token) -> float | None:
+        """A percentage such as 40% or 12.5%; None for a whole part too large (reported)."""
+        whole = token.value.rstrip("%").split(".")[0]
+        if self.number(token, end=len(whole), hint="progress runs from 0% to 100%") is None:
+            return None
+        return float(token.value.rstrip("%"))
 
     def okr_set(self, tree: Tree) -> ir.OkrSet:
         return ir.OkrSet(self.quarter(_token(tree, "QUARTER")),
@@ -442,7 +483,7 @@ class _Builder:
             title=_unquote(_token(tree, "STRING")),
             owners=self.role_lists(tree, "owner"),
             target=_unquote(_token(target, "STRING")) if target is not None else None,
-            progress=float(_token(progress, "PERCENT").value.rstrip("%")) if progress is not None else None,
+            progress=self.percent(_token(progress, "PERCENT")) if progress is not None else None,
             health=_token(health, "HEALTH").value if health is not None else None,
             span=self.span(tree),
             progress_span=self.span(_token(progress, "PERCENT")) if progress is not None else None,
@@ -455,10 +496,6 @@ _WHEN = ("at", "on", "within", "ongoing")
 
 def _moment_tree(tree: Tree) -> Tree:
     return next(c for c in tree.children if isinstance(c, Tree))
-
-
-def _days(duration: str) -> int:
-    return int(duration[:-1]) * _UNIT_DAYS[duration[-1].lower()]
 
 
 def _when_slug(tree: Tree) -> str:

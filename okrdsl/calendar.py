@@ -61,7 +61,7 @@ def format_quarter(year: int, number: int) -> str:
 def parse_month(text: str) -> int:
     """A month name ("February", "feb") or number ("2") as 1-12; a ValueError otherwise."""
     word = text.strip().lower()
-    if word.isdigit() and 1 <= int(word) <= 12:
+    if word.isascii() and word.isdigit() and len(word) <= 2 and 1 <= int(word) <= 12:
         return int(word)
     for number, name in enumerate(MONTHS, start=1):
         if len(word) >= 3 and name.startswith(word):

@@ -118,7 +118,7 @@ REPEATED_SETTING = Code(
 OUT_OF_RANGE = Code(
     "OKR026", "out-of-range", E, "A number is outside what okrdsl can schedule.",
     doc="Offsets reach at most 10 years (520w) from their anchor, cadences repeat every 1 to 1000 days, "
-        "weeks or months, and fiscal years run from 1900 to 2999.",
+        "weeks or months, fiscal years run from 1900 to 2999, and no number has more than 9 digits.",
     bad='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n  every 0 weeks: KROwner updates their KRs  # OKR026\n',
     good='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n  every 2 weeks: KROwner updates their KRs\n',
 )

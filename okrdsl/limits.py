@@ -29,7 +29,12 @@ MAX_EVERY = 1000  # a cadence repeats every 1 to 1000 days, weeks or months
 MAX_OCCURRENCES = 1000
 MAX_TOTAL_OCCURRENCES = 20_000
 
+# Rules: names compared for "did you mean" hints in one check. Past it, a hint says what to
+# do without a suggestion, so many unknown names among many declared ones stay cheap.
+MAX_SUGGESTION_WORK = 100_000
+
 # Output: findings shown in text, per line and per file; the rest are counted on a closing line.
 MAX_FINDINGS_PER_LINE = 10
 MAX_FINDINGS_PER_FILE = 200
 SOURCE_WINDOW = 100  # characters of a long source line shown around the caret
+MAX_LOOP_SHOWN = 10  # names of a loop (OKR203, OKR305) a message shows; the rest are counted

@@ -8,6 +8,7 @@ it) is blanked out and the file parsed again, so one run reports up to
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import attrs
 from lark import Token, Tree
@@ -17,7 +18,7 @@ from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
-from okrdsl.postlex import COMMENT, IndentationError_, indent_width
+from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, indent_width
 from okrdsl.words import plural
 from okrdsl.source import Source
 
@@ -137,6 +138,12 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
                        hint='each text in double quotes ends with " on the same line')
     if isinstance(error, IndentationError_):
         offset, _, _ = error.where
+        odd = NO_BREAK_SPACE.search(text, 0, offset) if error.first else None
+        if error.character or odd is not None:
+            offset, character = (offset, error.character) if odd is None else (odd.start(), odd.group())
+            return _at(source, offset, offset + 1, codes.BAD_INDENT,
+                       f"this line is indented with {describe_character(character)}",
+                       hint="indent with normal spaces; a no-break space has no width to line up by")
         if error.too_deep:
             return _at(source, offset, offset, codes.BAD_INDENT,
                        f"this line is nested more than {MAX_DEPTH} levels deep", hint="flatten the sub-steps")
@@ -159,6 +166,9 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     start = token.start_pos if token.start_pos is not None else len(source.text)
     end = token.end_pos if token.end_pos is not None and token.type not in ("_NL", "_INDENT", "_DEDENT") else start
     accepted = error.accepts or error.expected
+    invisible = _invisible(source, text, start, accepted)
+    if invisible is not None:
+        return invisible
     expected = _id_wanted(text, start, accepted) or describe_expected(accepted)
     if token.type == "_NL":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
@@ -184,7 +194,10 @@ def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
     line_end = text.find("\n", offset)
     line = text[line_start:line_end if line_end >= 0 else len(text)].rstrip("\r")
     code = re.sub(r'\\.', "  ", line)
-    comment = re.search(r'#\s[^"]*$', code)
+    # A comment starts at the first "# " after the last quote (searching for it from each "# "
+    # to the end of the line would cost the square of the line's length).
+    after_quotes = code.rfind('"') + 1
+    comment = re.compile(r"#\s").search(code, after_quotes)
     code = code[: comment.start()] if comment else code
     if code.count('"') % 2 == 0:
         return None
@@ -197,12 +210,28 @@ def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
 def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacters) -> Diagnostic:
     offset = error.pos_in_stream
     char = text[offset] if offset < len(text) else ""
+    invisible = _invisible(source, text, offset, error.allowed or ())
+    if invisible is not None:
+        return invisible
     rest_of_line = text[offset:].split("\n", 1)[0]
     word = rest_of_line.split()[0].rstrip(":,;") or char if rest_of_line.split() else char
     expected = _id_wanted(text, offset, error.allowed or ()) or describe_expected(error.allowed or ())
     return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
                f"unexpected {_quoted(word)}: expected {expected}",
                hint=keyword_hint(word, error.allowed or ()) or _shape_hint(text, offset, word, error.allowed or ()))
+
+
+def _invisible(source: Source, text: str, offset: int, expected) -> Diagnostic | None:
+    """A syntax error at a character people cannot see (a space other than a plain one, a
+    control character), named with the caret on it."""
+    char = text[offset] if offset < len(text) else ""
+    if not (char.isspace() and char not in " \t\r\n" or char and not char.isprintable() and not char.isspace()):
+        return None
+    spacing = char.isspace() or unicodedata.category(char) == "Cf"
+    return _at(source, offset, offset + 1, codes.SYNTAX_ERROR,
+               f"{describe_character(char)} cannot stand here: expected "
+               + (_id_wanted(text, offset, expected) or describe_expected(expected)),
+               hint="replace it with a normal space" if spacing else "remove it: it is a character that cannot be seen")
 
 
 _IDS = {
@@ -236,6 +265,25 @@ def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
     if word.startswith("\u201c") or word.startswith("\u2018"):
         return 'use straight double quotes (")'
     return None
+
+
+_CHARACTER_NAMES = {
+    "\u00a0": "a non-breaking space",
+    "\u2007": "a figure space",
+    "\u202f": "a narrow non-breaking space",
+    "\u200b": "a zero-width space",
+    "\ufeff": "a zero-width no-break space",
+    "\u3000": "an ideographic space",
+    "\x00": "a null character",
+}
+
+
+def describe_character(char: str) -> str:
+    """A character people cannot see, by name and code point: 'a non-breaking space (U+00A0)'."""
+    name = _CHARACTER_NAMES.get(char) or unicodedata.name(char, "").lower() or "a control character"
+    if not name.startswith(("a ", "an ")):
+        name = ("an " if name[0] in "aeiou" else "a ") + name
+    return f"{name} (U+{ord(char):04X})"
 
 
 def _quoted(word: str) -> str:

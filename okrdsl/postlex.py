@@ -16,6 +16,7 @@ from okrdsl.limits import MAX_DEPTH
 
 TAB_WIDTH = 4
 COMMENT = re.compile(r"#[^\r\n]*")
+NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")  # a space between words, but no width to indent by
 
 
 class IndentationError_(Exception):
@@ -25,8 +26,9 @@ class IndentationError_(Exception):
     """
 
     def __init__(self, where: tuple[int, int, int], width: int, levels: list[int], first: bool = False,
-                 too_deep: bool = False):
+                 too_deep: bool = False, character: str = ""):
         super().__init__("inconsistent dedent")
+        self.character = character  # a character indentation cannot be made of, at `where`
         self.first = first
         self.too_deep = too_deep
         self.where = where
@@ -66,6 +68,11 @@ class Postlexer:
             indent = token.value.rsplit("\n", 1)[-1]
             if "#" in indent:
                 indent = indent[: indent.index("#")]
+            odd = NO_BREAK_SPACE.search(indent)
+            if odd is not None:
+                offset = token.end_pos - len(token.value.rsplit("\n", 1)[-1]) + odd.start()
+                raise IndentationError_((offset, token.end_line, odd.start() + 1), 0, list(levels),
+                                        character=odd.group())
             width = indent_width(indent)
             after = _after(token)
             if width > levels[-1]:

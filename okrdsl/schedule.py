@@ -21,7 +21,8 @@ import attrs
 
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter, parse_quarter, shift
-from okrdsl.limits import MAX_OCCURRENCES
+from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
+from okrdsl.words import loop_text
 
 
 
@@ -61,6 +62,10 @@ class Resolver:
     from the dates people see of the items it names; `date(item)` is the date
     people see: a date written with `on` kept, any other moved off a weekend
     by the process's rule.
+
+    A chain of relative times (`at s1 + 1d as s2`, `at s2 + 1d as s3`, ...) is
+    followed with a list of the items waiting for a date, not by recursion, so
+    no chain is too long, and each item is worked out once.
     """
 
     def __init__(self, spec: ir.Spec, start: datetime.date, end: datetime.date) -> None:
@@ -71,7 +76,8 @@ class Resolver:
             if getattr(item, "id", None) is not None:
                 self.by_name.setdefault(item.id.value, item)
         self.dates: dict[int, datetime.date | None] = {}  # by id(item): two items may share a written id
-        self.visiting: list[ir.Item] = []
+        self.waiting: list[ir.Item] = []  # each item waits for the date of the one after it
+        self.place: dict[int, int] = {}  # id(item) -> its place in `waiting`
         self.loops: list[tuple[ir.Name, str]] = []  # (where the loop closes, "a -> b -> a")
 
     def moment(self, moment: ir.Moment) -> datetime.date | None:
@@ -88,11 +94,11 @@ class Resolver:
         item = self.by_name.get(name.value)
         if item is None:
             return None
-        if any(item is visiting for visiting in self.visiting):
-            chain = self.visiting[next(i for i, v in enumerate(self.visiting) if v is item):] + [item]
-            self.loops.append((name, " -> ".join(v.key for v in chain)))
+        if id(item) in self.place:
+            keys = [waiting.key for waiting in self.waiting[self.place[id(item)]:]]
+            self.loops.append((name, loop_text(keys)))
             return None
-        if isinstance(item, ir.Cadence) or not isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within)):
+        if not _has_date(item):
             return None  # a cadence repeats, and an ongoing step or a meeting without a time has no date
         return self.date(item)
 
@@ -100,21 +106,43 @@ class Resolver:
         """The date the arithmetic gives, before the item's own weekend rule; a window's first day."""
         if id(item) in self.dates:
             return self.dates[id(item)]
-        self.visiting.append(item)
+        bottom = len(self.waiting)
+        self._wait(item)
+        while len(self.waiting) > bottom:
+            current = self.waiting[-1]
+            needed = self._needed(current)
+            if needed is not None:
+                self._wait(needed)
+                continue
+            self.dates[id(current)] = self._compute(current)
+            self.waiting.pop()
+            del self.place[id(current)]
+        return self.dates[id(item)]
+
+    def _wait(self, item: ir.Item) -> None:
+        self.place[id(item)] = len(self.waiting)
+        self.waiting.append(item)
+
+    def _needed(self, item: ir.Item) -> ir.Item | None:
+        """The item whose date `item` counts from, if that date is still to be worked out
+        (and is not waiting already: then `named` finds a loop)."""
+        moment = counted_from(item)
+        if moment is None or moment.anchor != "item":
+            return None
+        named = self.by_name.get(moment.item.value)
+        if named is None or id(named) in self.dates or id(named) in self.place or not _has_date(named):
+            return None
+        return named
+
+    def _compute(self, item: ir.Item) -> datetime.date | None:
+        """The raw date of `item`, once the date it counts from is known."""
         when = getattr(item, "when", None)
-        if isinstance(when, ir.At):
-            found = self.moment(when.moment)
-        elif isinstance(when, ir.On):
-            found = when.date
-        elif isinstance(when, ir.Within):
-            found = self.moment(when.after)
-        elif isinstance(item, ir.Cadence):
-            found = self.moment(item.start) if item.start else self.start
-        else:
-            found = None
-        self.visiting.pop()
-        self.dates[id(item)] = found
-        return found
+        if isinstance(when, ir.On):
+            return when.date
+        if isinstance(when, (ir.At, ir.Within)) or isinstance(item, ir.Cadence):
+            moment = counted_from(item)
+            return self.moment(moment) if moment is not None else self.start
+        return None
 
     def written_holds(self, item: ir.Item) -> bool:
         """Whether a date written beside a relative time is the one it gives (moved off a
@@ -174,12 +202,15 @@ def resolver_for(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: in
 def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Schedule:
     resolver = resolver_for(spec, calendar, year, quarter)
     entries: list[Entry] = []
+    left = MAX_TOTAL_OCCURRENCES  # past it, cadences add nothing more (OKR401)
     for phase in spec.phases:
         for item in phase.items:
             common = dict(kind=type(item).__name__.lower(), phase=phase.id.value, item=item,
                           actors=_actors(item), text=_text(item))
             if isinstance(item, ir.Cadence):
-                entries.extend(_occurrences(item, resolver, common))
+                count = min(occurrence_count(item, resolver), left)
+                left -= count
+                entries.extend(_occurrences(item, resolver, common, count))
                 continue
             written = _written(getattr(item, "when", None), resolver.keep_written(item))
             entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item), written=written,
@@ -213,14 +244,53 @@ def _written(when: ir.When | None, with_date: bool = True) -> str:
     return "ongoing" if isinstance(when, ir.Ongoing) else ""
 
 
-def _occurrences(item: ir.Cadence, resolver: Resolver, common) -> list[Entry]:
+def _cadence_range(item: ir.Cadence, resolver: Resolver) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day a cadence may happen on; None when it cannot be dated."""
     first = resolver.raw(item)
     last = resolver.moment(item.until) if item.until else resolver.end
-    written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
     if first is None or last is None or item.every < 1:
+        return None
+    return first, last
+
+
+def occurrence_count(item: ir.Cadence, resolver: Resolver) -> int:
+    """How many times a cadence happens in the schedule (at most MAX_OCCURRENCES), worked
+    out without listing them."""
+    dated = _cadence_range(item, resolver)
+    if dated is None or dated[1] < dated[0]:
+        return 0
+    first, last = dated
+    if item.unit != "month":
+        count = (last - first).days // (item.every * (7 if item.unit == "week" else 1)) + 1
+    else:
+        count = ((last.year - first.year) * 12 + last.month - first.month) // item.every + 1
+        day = add_months(first, (count - 1) * item.every)
+        if day is None or day > last:  # the day falls after `last` in its month
+            count -= 1
+    return min(count, MAX_OCCURRENCES)
+
+
+def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Cadence, int] | None:
+    """The cadence at which the schedule passes MAX_TOTAL_OCCURRENCES occurrences, and the
+    total it would list without that limit; None when it stays within it."""
+    total, over = 0, None
+    for item in spec.items():
+        if isinstance(item, ir.Cadence):
+            total += occurrence_count(item, resolver)
+            if over is None and total > MAX_TOTAL_OCCURRENCES:
+                over = item
+    return (over, total) if over is not None else None
+
+
+def _occurrences(item: ir.Cadence, resolver: Resolver, common, count: int) -> list[Entry]:
+    """The first `count` occurrences of a cadence, or one undated entry when it cannot be dated."""
+    dated = _cadence_range(item, resolver)
+    written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
+    if dated is None:
         return [Entry(key=item.key, date=None, due=None, written=written, **common)]
+    first, last = dated
     found = []
-    for index in range(MAX_OCCURRENCES):
+    for index in range(count):
         if item.unit == "month":
             day = add_months(first, index * item.every)
         else:
@@ -230,6 +300,21 @@ def _occurrences(item: ir.Cadence, resolver: Resolver, common) -> list[Entry]:
         found.append(Entry(key=f"{item.key}#{index + 1}", date=resolver.adjust(day, item), due=None,
                            written=written, **common))
     return found
+
+
+def counted_from(item: ir.Item) -> ir.Moment | None:
+    """The moment an item's date counts from: its `at`, its window's `after`, a cadence's `from`."""
+    when = getattr(item, "when", None)
+    if isinstance(when, ir.At):
+        return when.moment
+    if isinstance(when, ir.Within):
+        return when.after
+    return item.start if isinstance(item, ir.Cadence) else None
+
+
+def _has_date(item: ir.Item) -> bool:
+    """Whether a time can count from the item: a step or meeting with an `at`, `on` or `within`."""
+    return not isinstance(item, ir.Cadence) and isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within))
 
 
 def _actors(item) -> tuple[str, ...]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from typing import Sequence
+
+from okrdsl.limits import MAX_LOOP_SHOWN
 
 
 def did_you_mean(word: str, choices) -> str | None:
@@ -14,3 +17,17 @@ def did_you_mean(word: str, choices) -> str | None:
 def plural(number: int, word: str) -> str:
     """'1 error', '2 errors'."""
     return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def loop_text(path: Sequence[str], start: int = 0) -> str:
+    """'a -> b -> a': the names from path[start] to the end, then back to the first.
+
+    A loop longer than MAX_LOOP_SHOWN shows its first names, how many are left
+    out and its last name; the cost does not grow with the loop.
+    """
+    size = len(path) - start
+    if size < MAX_LOOP_SHOWN:
+        return " -> ".join([*path[start:], path[start]])
+    head = list(path[start:start + MAX_LOOP_SHOWN - 3])
+    left_out = size - len(head) - 1
+    return " -> ".join([*head, f"... ({left_out:,} more)", path[-1], path[start]])

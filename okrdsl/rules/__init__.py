@@ -24,9 +24,11 @@ import attrs
 
 from okrdsl import codes, ir
 from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.limits import MAX_SUGGESTION_WORK
 from okrdsl.resolve import Workspace
 from okrdsl.source import Span
 from okrdsl.symbols import Scope, scope_of
+from okrdsl.words import did_you_mean
 
 
 @attrs.frozen
@@ -53,6 +55,7 @@ class File:
 class Context:
     workspace: Workspace
     _cache: dict = attrs.Factory(dict)
+    _suggestion_work: int = MAX_SUGGESTION_WORK
 
     def files(self) -> Iterator[File]:
         """The files that loaded without errors, each with its scope."""
@@ -80,6 +83,15 @@ class Context:
                 return False
             stack.extend(included)
         return True
+
+    def suggest(self, word: str, choices) -> str | None:
+        """'did you mean "PM"?' for the closest of `choices`, while the check's budget of
+        comparisons (limits.MAX_SUGGESTION_WORK) lasts; None after, and the rule gives its
+        general hint. Without it, N unknown names among N declared ones cost N * N."""
+        if len(choices) > self._suggestion_work:
+            return None
+        self._suggestion_work -= len(choices)
+        return did_you_mean(word, choices)
 
     def memo(self, key, compute):
         """A per-check cache for work several rules share (such as a file's schedule)."""

@@ -13,6 +13,7 @@ _GROUPS = (
     ("OKR1", "References and includes"),
     ("OKR2", "Time and ordering"),
     ("OKR3", "OKR structure"),
+    ("OKR4", "Output limits"),
     ("OKR5", "Hygiene (warnings)"),
 )
 

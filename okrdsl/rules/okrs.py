@@ -13,7 +13,7 @@ import re
 from okrdsl import ir
 from okrdsl.calendar import format_quarter, parse_quarter
 from okrdsl.diagnostics import Severity
-from okrdsl.words import did_you_mean, plural
+from okrdsl.words import did_you_mean, loop_text, plural
 from okrdsl.rules import Context, Finding, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -230,18 +230,28 @@ def alignment_loop(context: Context):
     """
     for file in context.files():
         for okr_set in file.spec.okr_sets:
-            by_id = {o.id.value: o for o in okr_set.objectives}
-            for objective in okr_set.objectives:
-                chain, current = [objective.id.value], objective
-                while current.aligns is not None and current.aligns.value in by_id:
-                    current = by_id[current.aligns.value]
-                    if current is objective:
-                        yield Finding(objective.aligns.span, "these objectives align to each other in a loop: "
-                                      + " -> ".join(chain + [objective.id.value]))
-                        break
-                    if current.id.value in chain:
-                        break
-                    chain.append(current.id.value)
+            yield from _alignment_loops(okr_set)
+
+
+def _alignment_loops(okr_set: ir.OkrSet):
+    """One walk up the `aligns to` links from each objective, stopping at an objective an
+    earlier walk reached: each objective is walked once, so a chain of any length costs its
+    length. Each loop is reported once, at the objective of it written first."""
+    by_id = {o.id.value: o for o in okr_set.objectives}
+    written = {id(o): number for number, o in enumerate(okr_set.objectives)}
+    walk_of: dict[int, int] = {}  # id(objective) -> the number of the walk that reached it
+    for number, current in enumerate(okr_set.objectives):
+        path: list[ir.Objective] = []
+        while current is not None and id(current) not in walk_of:
+            walk_of[id(current)] = number
+            path.append(current)
+            current = by_id.get(current.aligns.value) if current.aligns is not None else None
+        if current is None or walk_of[id(current)] != number:
+            continue  # the top of the tree, or a part walked before
+        loop = path[path.index(current):]
+        first = min(range(len(loop)), key=lambda place: written[id(loop[place])])
+        names = [o.id.value for o in loop[first:] + loop[:first]]
+        yield Finding(loop[first].aligns.span, "these objectives align to each other in a loop: " + loop_text(names))
 
 
 @rule("OKR306", "missing-owner", ERROR)
@@ -307,7 +317,7 @@ def progress_out_of_range(context: Context):
         for objective in okr_set.objectives:
             for key_result in objective.key_results:
                 if key_result.progress is not None and not 0 <= key_result.progress <= 100:
-                    yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:g}% '
+                    yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:.10g}% '
                                   "done; progress runs from 0% to 100%")
 
 

@@ -39,14 +39,14 @@ def unknown_role(context: Context):
             continue  # an include failed (reported as such): its roles are unknown, not undeclared
         for name in role_references(file.spec):
             if file.scope.role(name.value) is None:
-                yield Finding(name.span, f'"{name.value}" is not a declared role', _role_hint(name.value, file.scope))
+                yield Finding(name.span, f'"{name.value}" is not a declared role', _role_hint(context, name.value, file.scope))
 
 
-def _role_hint(word: str, scope) -> str:
+def _role_hint(context: Context, word: str, scope) -> str:
     if word in keywords():
         return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
                 "check that the line sits under the right block")
-    return (did_you_mean(word, scope.role_names) or did_you_mean(word, keywords())
+    return (context.suggest(word, scope.role_names) or did_you_mean(word, keywords())
             or "declare it in a roles block, or include the role catalogue")
 
 
@@ -80,7 +80,7 @@ def unknown_reference(context: Context):
         for name in text_references(file.spec) if file.complete else ():
             if name.value not in referable:
                 yield Finding(name.span, f'"#{name.value}" is not a declared artifact, meeting or step',
-                              did_you_mean(name.value, referable) or "declare it with `artifact`, or give the step an id with `as`")
+                              context.suggest(name.value, referable) or "declare it with `artifact`, or give the step an id with `as`")
         for name in anchor_references(file.spec):
             target = file.scope.items.get(name.value)
             when = getattr(target.node, "when", None) if target else None
@@ -104,7 +104,7 @@ def unknown_reference(context: Context):
                 keyword = name.value.lower() in ("start", "end")
                 yield Finding(name.span, f'"{name.value}" is not a meeting or step of this spec',
                               f'write "{name.value.lower()}" in lower case for the quarter\'s {name.value.lower()}'
-                              if keyword else did_you_mean(name.value, file.scope.items)
+                              if keyword else context.suggest(name.value, file.scope.items)
                               or "give the step an id with `as`, such as `at -4w as review:`")
 
 
@@ -145,7 +145,7 @@ def unknown_objective(context: Context):
                 parent = objective.aligns
                 if parent is not None and parent.value not in ids:
                     yield Finding(parent.span, f'objective "{objective.id.value}" aligns to "{parent.value}", '
-                                  f"which is not an objective of this OKR set", did_you_mean(parent.value, ids))
+                                  f"which is not an objective of this OKR set", context.suggest(parent.value, ids))
 
 
 @rule("OKR105", "duplicate-id", ERROR)

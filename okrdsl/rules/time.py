@@ -5,9 +5,10 @@ from __future__ import annotations
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter
 from okrdsl.diagnostics import Severity
-from okrdsl.limits import MAX_OCCURRENCES
+from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.schedule import Resolver, quarter_for, resolver_for
+from okrdsl.schedule import Resolver, counted_from, over_total, quarter_for, resolver_for
+from okrdsl.words import loop_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -175,24 +176,23 @@ def _after_loops(file: File):
         if root in done:
             continue
         path: list[str] = [root]
-        on_path = {root}
+        place = {root: 0}  # each name on the path, by its place in it: a loop found costs no walk
         stack = [iter(getattr(items[root], "after", ()))]
         while stack:
             name = next(stack[-1], None)
             if name is None:
                 stack.pop()
                 finished = path.pop()
-                on_path.discard(finished)
+                del place[finished]
                 done.add(finished)
                 continue
             target = name.value
-            if target in on_path:
-                loop = path[path.index(target):] + [target]
-                yield Finding(name.span, "these items come after each other in a loop: " + " -> ".join(loop),
+            if target in place:
+                yield Finding(name.span, "these items come after each other in a loop: " + loop_text(path, place[target]),
                               "drop one of the `after` dependencies")
             elif target in items and target not in done:
+                place[target] = len(path)
                 path.append(target)
-                on_path.add(target)
                 stack.append(iter(getattr(items[target], "after", ())))
 
 
@@ -288,14 +288,27 @@ def date_mismatch(context: Context):
                               f"write on {computed}, or correct the relative time")
 
 
-def _anchored_to_end(item: ir.Item, items: dict, depth: int = 0) -> bool:
-    when = getattr(item, "when", None)
-    moment = when.moment if isinstance(when, ir.At) else when.after if isinstance(when, ir.Within) else None
-    if moment is None or depth > 50:
-        return False
-    if moment.anchor == "item" and moment.item.value in items:
-        return _anchored_to_end(items[moment.item.value].node, items, depth + 1)
-    return moment.anchor == "end"
+def _anchored_to_end(item: ir.Item, items: dict, memo: dict[int, bool]) -> bool:
+    """Whether an item's time counts from the quarter's end, through any chain of relative times.
+
+    The chain is followed with a loop, not recursion, and `memo` keeps each
+    item's answer, so the items of a file cost one step each however long
+    their chains are. A loop (OKR203) is not anchored to the end.
+    """
+    path = []
+    while id(item) not in memo:
+        memo[id(item)] = False  # until known: a loop that leads back here ends the walk
+        path.append(item)
+        moment = counted_from(item)
+        if moment is not None and moment.anchor == "item" and moment.item.value in items:
+            item = items[moment.item.value].node
+            continue
+        memo[id(item)] = moment is not None and moment.anchor == "end"
+        break
+    answer = memo[id(item)]
+    for walked in path:
+        memo[id(walked)] = answer
+    return answer
 
 
 @rule("OKR206", "after-quarter-end", WARNING)
@@ -321,11 +334,12 @@ def after_quarter_end(context: Context):
           at end+1w: PM closes their KRs
     """
     for file, resolver, real in _dated(context):
+        memo: dict[int, bool] = {}
         for item in file.spec.items():
             day = resolver.date(item)
             if day is None or day <= resolver.end or isinstance(item, ir.Cadence) or not _comparable(item, real):
                 continue
-            if not _anchored_to_end(item, file.scope.items):
+            if not _anchored_to_end(item, file.scope.items, memo):
                 yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
                               f"({resolver.end}), but is not timed from the end",
                               "time it from the end, such as end+1w")
@@ -372,3 +386,54 @@ def impossible_cadence(context: Context):
             if (last - first).days // step_days + 1 > MAX_OCCURRENCES:
                 yield Finding(where, f"this cadence would happen more than {MAX_OCCURRENCES} times between {first} and {last}",
                               "check the unit (days or weeks?) and the range")
+
+
+@rule("OKR401", "too-many-occurrences", ERROR)
+def too_many_occurrences(context: Context):
+    """The cadences of a spec happen more than 20,000 times in all.
+
+    Each cadence is listed at most 1000 times, and a whole schedule at most
+    20,000: a schedule longer than that is too long to read, and is almost
+    surely a slip (every day for every week, or a range of years). The
+    schedule stops at the cadence that passes the limit.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        phase daily "Daily"
+          every day from -1000d until -1d: PM checks the first dashboard
+          every day from -1000d until -1d: PM checks the second dashboard
+          every day from -1000d until -1d: PM checks the third dashboard
+          every day from -1000d until -1d: PM checks the fourth dashboard
+          every day from -1000d until -1d: PM checks the fifth dashboard
+          every day from -1000d until -1d: PM checks the sixth dashboard
+          every day from -1000d until -1d: PM checks the seventh dashboard
+          every day from -1000d until -1d: PM checks the eighth dashboard
+          every day from -1000d until -1d: PM checks the ninth dashboard
+          every day from -1000d until -1d: PM checks the tenth dashboard
+          every day from -1000d until -1d: PM checks the eleventh dashboard
+          every day from -1000d until -1d: PM checks the twelfth dashboard
+          every day from -1000d until -1d: PM checks the thirteenth dashboard
+          every day from -1000d until -1d: PM checks the fourteenth dashboard
+          every day from -1000d until -1d: PM checks the fifteenth dashboard
+          every day from -1000d until -1d: PM checks the sixteenth dashboard
+          every day from -1000d until -1d: PM checks the seventeenth dashboard
+          every day from -1000d until -1d: PM checks the eighteenth dashboard
+          every day from -1000d until -1d: PM checks the nineteenth dashboard
+          every day from -1000d until -1d: PM checks the twentieth dashboard
+          every day from -1000d until -1d: PM checks the last dashboard  # OKR401
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase daily "Daily"
+          every week from -1000d until -1d: PM checks the dashboards
+    """
+    for file in context.files():
+        over = over_total(file.spec, _resolver(context, file))
+        if over is not None:
+            cadence, total = over
+            yield Finding(cadence.head, f"the cadences of this spec happen {total:,} times in all, more than the "
+                          f"{MAX_TOTAL_OCCURRENCES:,} a schedule lists; the schedule stops at this cadence",
+                          "repeat less often (every week rather than every day), or shorten the ranges "
+                          "with from and until")
