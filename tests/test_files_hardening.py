@@ -238,3 +238,26 @@ def test_one_huge_line_is_refused_within_bounded_memory(project, size, code):
     assert result.returncode == 1, result.stderr
     assert f"[{code}]" in result.stdout
     assert len(result.stdout) < 1000
+
+
+def test_docs_security_md_states_the_limits_in_force():
+    from okrdsl import limits
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    stated = [
+        f"| size of a file | {limits.MAX_FILE_BYTES // (1024 * 1024)} MiB |",
+        f"| length of a line | {limits.MAX_LINE_CHARS:,} characters |",
+        f"| digits in a number | {limits.MAX_NUMBER_DIGITS} |",
+        f"| an offset or a window | {limits.MAX_OFFSET_WEEKS} weeks",
+        f"every 1 to {limits.MAX_EVERY:,} days",
+        f"| nesting of sub-steps | {limits.MAX_DEPTH} levels |",
+        f"| a chain of includes | {limits.MAX_INCLUDE_DEPTH} files |",
+        f"| syntax errors reported per file | {limits.MAX_SYNTAX_ERRORS} ",
+        f"| occurrences of one cadence | {limits.MAX_OCCURRENCES:,} |",
+        f"| occurrences in a whole schedule | {limits.MAX_TOTAL_OCCURRENCES:,};",
+        f"| items named in a loop message | {limits.MAX_LOOP_SHOWN} |",
+        f"per check | {limits.MAX_SUGGESTION_WORK:,};",
+        f"| {limits.MAX_FINDINGS_PER_LINE}, {limits.MAX_FINDINGS_PER_FILE} |",
+        f"around the caret | {limits.SOURCE_WINDOW} |",
+    ]
+    assert [line for line in stated if line not in text] == []
