@@ -135,11 +135,6 @@ class _Builder:
                                            self.source.span(begin, begin + len(digits)), hint))
         return None
 
-    def days(self, duration: Token, hint: str) -> int | None:
-        """The days of a duration such as 2w; None for a number too large (reported)."""
-        count = self.number(duration, end=-1, hint=hint)
-        return None if count is None else count * _UNIT_DAYS[duration.value[-1].lower()]
-
     def name(self, token: Token) -> ir.Name:
         return ir.Name(token.value, self.span(token))
 
@@ -243,7 +238,7 @@ class _Builder:
         return ir.Quarter(year, number, token.value, self.span(token))
 
     def process(self, tree: Tree) -> ir.Process:
-        self.single(tree, "fiscal_year", "weekends", "learnings", "feedback")
+        self.single(tree, "fiscal_year", "weekends", "weeks_start", "learnings", "feedback")
         fiscal = ir.FiscalYear()
         fiscal_tree = _tree(tree, "fiscal_year")
         if fiscal_tree is not None:
@@ -252,6 +247,7 @@ class _Builder:
             named_by = _token(naming, "YEAR_END").value if naming is not None else "end"
             fiscal = ir.FiscalYear(month, named_by, self.span(fiscal_tree))
         weekends = _tree(tree, "weekends")
+        weeks_start = _tree(tree, "weeks_start")
         links = tuple(
             (str(child.data), self.link(child))
             for child in tree.children
@@ -262,6 +258,7 @@ class _Builder:
             quarter=self.quarter(_token(tree, "QUARTER")),
             fiscal_year=fiscal,
             weekends=_token(weekends, "WEEKEND_RULE").value if weekends is not None else "keep",
+            weeks_start=_weekday(_token(weeks_start, "WEEKDAY").value) if weeks_start is not None else "monday",
             links=links,
             intro=self.notes(tree, "intro"),
             notes=self.notes(tree),
@@ -309,14 +306,23 @@ class _Builder:
 
     def item_id(self, tree: Tree) -> ir.Name | None:
         found = _tree(tree, "item_id")
-        return self.name(_token(found, "IDENT")) if found is not None else None
+        return self.reserved(self.name(_token(found, "IDENT"))) if found is not None else None
+
+    def reserved(self, name: ir.Name) -> ir.Name:
+        """An item's id, reported (OKR028) when it is a word that times use, which no time could name."""
+        if name.value.lower() in _TIME_WORDS:
+            self.diagnostics.append(Diagnostic(
+                codes.RESERVED_ID.id, codes.RESERVED_ID.severity,
+                f'"{name.value}" cannot be an id: in a time, {name.value.lower()} means '
+                f"{_TIME_WORDS[name.value.lower()]}", name.span, hint=f"choose another id, such as {name.value}_step"))
+        return name
 
     def after(self, tree: Tree) -> tuple[ir.Name, ...]:
         return self.names(_tree(tree, "after"))
 
     def step(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Step:
         when_tree = tree.children[0]
-        when = self.when(when_tree)
+        when = self.when(when_tree) if when_tree.data in _WHEN else ir.Following(self.span(when_tree))
         given = self.item_id(tree)
         key = given.value if given else derive_key(phase, _when_slug(when_tree), taken)
         return ir.Step(key=key, when=when, id=given, after=self.after(tree), span=self.span(tree), **self.work(tree))
@@ -324,15 +330,17 @@ class _Builder:
     def meeting(self, tree: Tree, phase: str) -> ir.Meeting:
         self.single(tree, "goal", "agenda", "fallback")
         when_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data in _WHEN), None)
+        recurrence = _tree(tree, "recurrence")
         goal = _tree(tree, "goal")
         agenda = _tree(tree, "agenda")
         fallback = _tree(tree, "fallback")
-        meeting_id = self.name(_token(tree, "IDENT"))
+        meeting_id = self.reserved(self.name(_token(tree, "IDENT")))
         return ir.Meeting(
             key=meeting_id.value,
             id=meeting_id,
             title=_unquote(_token(tree, "STRING")),
-            when=self.when(when_tree) if when_tree is not None else None,
+            when=(self.when(when_tree) if when_tree is not None
+                  else self.recurrence(recurrence) if recurrence is not None else None),
             after=self.after(tree),
             goal=self.quoted_text(_token(goal, "STRING")) if goal is not None else None,
             agenda=self.link(agenda) if agenda is not None else None,
@@ -344,26 +352,62 @@ class _Builder:
         )
 
     def cadence(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Cadence:
+        recurrence = self.recurrence(_tree(tree, "recurrence"))
+        given = self.item_id(tree)
+        key = given.value if given else derive_key(phase, f"every-{recurrence.every}-{recurrence.unit}", taken)
+        head = [t for t in itertools.takewhile(lambda t: t.type != "COLON", _all_tokens(tree))]
+        return ir.Cadence(
+            head=self.source.span(head[0].start_pos, head[-1].end_pos),
+            key=key, every=recurrence.every, unit=recurrence.unit, id=given,
+            start=recurrence.start, until=recurrence.until, on=recurrence.on,
+            span=self.span(tree), **self.work(tree),
+        )
+
+    def recurrence(self, tree: Tree) -> ir.Recurrence:
+        """`every 2 weeks on Monday from -4w until end`, of a cadence or a recurring meeting."""
         count = _token(tree, "INT")
-        unit = _token(tree, "UNIT").value.rstrip("s")
+        unit = _token(tree, "UNIT").value.rstrip("s").lower()
         every = self.number(count, hint=f"repeat every 1 to {MAX_EVERY} {unit}s") if count is not None else 1
         if every is None:
             every = TOO_LARGE
         elif not 1 <= every <= MAX_EVERY:
             self.report(codes.OUT_OF_RANGE, count, f"every {every} {unit}s cannot be scheduled",
                         hint=f"repeat every 1 to {MAX_EVERY} {unit}s")
-        given = self.item_id(tree)
-        key = given.value if given else derive_key(phase, f"every-{every}-{unit}", taken)
         start = _tree(tree, "range_from")
         until = _tree(tree, "range_until")
-        head = [t for t in itertools.takewhile(lambda t: t.type != "COLON", _all_tokens(tree))]
-        return ir.Cadence(
-            head=self.source.span(head[0].start_pos, head[-1].end_pos),
-            key=key, every=every, unit=unit, id=given,
-            start=self.moment(start.children[-1]) if start is not None else None,
-            until=self.moment(until.children[-1]) if until is not None else None,
-            span=self.span(tree), **self.work(tree),
+        on = next((c for c in tree.children if isinstance(c, Tree) and c.data in _RECUR_ON), None)
+        return ir.Recurrence(
+            every, unit, self.recur_on(on, unit) if on is not None else None,
+            self.point(start.children[-1]) if start is not None else None,
+            self.point(until.children[-1]) if until is not None else None,
+            self.span(tree),
         )
+
+    def recur_on(self, tree: Tree, unit: str) -> ir.RecurOn:
+        """The day a recurrence falls on; one that does not fit its unit is OKR027."""
+        text = " ".join(t.value for t in _all_tokens(tree))
+        weekday = _token(tree, "WEEKDAY")
+        day_name = _weekday(weekday.value) if weekday is not None else None
+        if tree.data == "on_day":
+            token = _token(tree, "INT")
+            day = self.number(token, hint="write a day of the month from 1 to 31")
+            if day is not None and not 1 <= day <= 31:
+                self.report(codes.BAD_RECURRENCE, token, f"day {day} is not a day of a month",
+                            hint="write a day from 1 to 31; days past a month's end fall on its last day")
+            if unit != "month":
+                self.report(codes.BAD_RECURRENCE, tree, f"{text} names a day of the month, but this repeats every {unit}",
+                            hint="write every month on day N, or every week on a weekday such as Tuesday")
+            return ir.RecurOn(day=day, text=text, span=self.span(tree))
+        if tree.data == "on_nth":
+            ordinal = _token(tree, "ORDINAL").value.lower()
+            if unit != "month":
+                self.report(codes.BAD_RECURRENCE, tree, f"{text} names a week of the month, but this repeats every {unit}",
+                            hint=f"write every month {text}, or every week on {weekday.value}")
+            return ir.RecurOn(weekday=day_name, nth=_ORDINALS[ordinal], text=text, span=self.span(tree))
+        if unit != "week":
+            hint = f"write every week on {weekday.value}" if unit == "day" else f"write every month on first {weekday.value}"
+            self.report(codes.BAD_RECURRENCE, tree, f"{text} names a weekday, but this repeats every {unit}", hint=hint)
+        return ir.RecurOn(weekday=day_name, text=text, span=self.span(tree))
 
     def permission(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Permission:
         return ir.Permission(
@@ -394,39 +438,84 @@ class _Builder:
 
     def when(self, tree: Tree) -> ir.When:
         span = self.span(tree)
+        meeting = self.placement(tree)
+        points = [c for c in tree.children if isinstance(c, Tree) and c.data in _POINTS]
         if tree.data == "at":
             date = _token(tree, "DATE")
-            return ir.At(self.moment(_moment_tree(tree)), self.date(date) if date else None, span)
+            return ir.At(self.point(points[0]), self.date(date) if date else None, span, meeting)
         if tree.data == "on":
             return ir.On(self.date(_token(tree, "DATE")), span)
         if tree.data == "within":
             duration = _token(tree, "DURATION")
             hint = f"okrdsl schedules windows of up to {MAX_OFFSET_WEEKS}w"
-            days = self.days(duration, hint)
+            months, days = self.duration(duration, hint)
             if days is None:
                 days = TOO_LARGE
-            elif days > MAX_OFFSET_DAYS:
+            elif days + months * 31 > MAX_OFFSET_DAYS:
                 self.report(codes.OUT_OF_RANGE, duration, f"a window of {duration.value} is more than 10 years long", hint)
-            return ir.Within(days, self.moment(_moment_tree(tree)), span, duration.value)
+            return ir.Within(days, self.point(points[0]), span, duration.value, months)
+        if tree.data == "during":
+            return ir.During(self.point(points[0]), span, meeting)
+        if tree.data == "between":
+            return ir.Between(self.point(points[0]), self.point(points[1]), span, meeting)
         return ir.Ongoing(span)
 
-    def moment(self, tree: Tree) -> ir.Moment:
+    def placement(self, tree: Tree) -> ir.Name | None:
+        """The recurring meeting a time is placed `in`, if any."""
+        found = _tree(tree, "placement")
+        return self.name(_token(found, "IDENT")) if found is not None else None
+
+    def duration(self, token: Token, hint: str) -> tuple[int, int | None]:
+        """(months, days) of a duration such as 2w, 3d or 1mo; days None when too large (reported)."""
+        months = token.value.lower().endswith("mo")
+        count = self.number(token, end=-2 if months else -1, hint=hint)
+        if count is None:
+            return 0, None
+        return (count, 0) if months else (0, count * _UNIT_DAYS[token.value[-1].lower()])
+
+    def point(self, tree: Tree) -> ir.Moment:
+        """A moment (`-4w`, `end+1w`, `middle`, `review + 2d`, `end of lock`) or a calendar
+        week or month (`week -2`, `month 1`), as a Moment."""
+        text = re.sub(r"\s*([+-])\s*", r"\1", " ".join(t.value for t in _all_tokens(tree)))
+        if tree.data in ("week", "month"):
+            return self.calendar(tree, re.sub(r"^(week|month)\s*", r"\1 ", text, flags=re.IGNORECASE))
+        text = text.lstrip("+")
         offset = _tree(tree, "offset")
-        days, too_large = 0, False
+        days, months, too_large = 0, 0, False
         hint = f"okrdsl schedules offsets of up to {MAX_OFFSET_WEEKS}w"
         for shift in _trees(offset, "shift") if offset is not None else ():
             sign = -1 if _token(shift, "SIGN").value == "-" else 1
-            shift_days = self.days(_token(shift, "DURATION"), hint)
+            shift_months, shift_days = self.duration(_token(shift, "DURATION"), hint)
             too_large = too_large or shift_days is None
             days += sign * (TOO_LARGE if shift_days is None else shift_days)
-        text = " ".join(t.value for t in _all_tokens(tree))
-        text = re.sub(r"\s*([+-])\s*", r"\1", text).lstrip("+")
-        anchor = {"from_start": "start", "from_end": "end", "from_item": "item"}[tree.data]
-        if abs(days) > MAX_OFFSET_DAYS and not too_large:
-            self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor",
-                        hint=f"okrdsl schedules offsets of up to {MAX_OFFSET_WEEKS}w")
+            months += sign * shift_months
+        if abs(days) + abs(months) * 31 > MAX_OFFSET_DAYS and not too_large:
+            self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor", hint=hint)
         item = _token(tree, "IDENT")
-        return ir.Moment(anchor, days, self.name(item) if item is not None else None, text, self.span(tree))
+        return ir.Moment(_ANCHORS[tree.data], days, self.name(item) if item is not None else None, text,
+                         self.span(tree), offset_months=months)
+
+    def calendar(self, tree: Tree, text: str) -> ir.Moment:
+        """`week N` or `month N` counted from the quarter's start (or `end`, `middle`)."""
+        index_tree = _tree(tree, "index_start") or _tree(tree, "index_end") or _tree(tree, "index_middle")
+        anchor = {"index_start": "start", "index_end": "end", "index_middle": "middle"}[index_tree.data]
+        number = _token(index_tree, "INT")
+        sign = _token(index_tree, "SIGN")
+        count = self.number(number, hint=f"okrdsl schedules up to {MAX_OFFSET_WEEKS} weeks away") if number else 0
+        count = TOO_LARGE if count is None else count * (-1 if sign is not None and sign.value == "-" else 1)
+        if tree.data == "week":
+            if abs(count) > MAX_OFFSET_WEEKS and count != TOO_LARGE:
+                self.report(codes.OUT_OF_RANGE, index_tree, f"{text} is more than 10 years away",
+                            hint=f"okrdsl schedules up to {MAX_OFFSET_WEEKS} weeks away")
+            return ir.Moment(anchor, count * 7, None, text, self.span(tree), calendar="week")
+        if anchor == "start" and count == 0:
+            self.report(codes.OUT_OF_RANGE, index_tree, "there is no month 0: month 1 is the quarter's first month, "
+                        "month -1 the month before it", hint="write month 1 for the quarter's first month")
+        elif abs(count) > MAX_OFFSET_WEEKS // 4 and count != TOO_LARGE:
+            self.report(codes.OUT_OF_RANGE, index_tree, f"{text} is more than 10 years away",
+                        hint=f"okrdsl schedules up to {MAX_OFFSET_WEEKS // 4} months away")
+        months = count - 1 if anchor == "start" and count > 0 else count
+        return ir.Moment(anchor, 0, None, text, self.span(tree), offset_months=months, calendar="month")
 
     # --- policy and OKRs ---
 
@@ -491,11 +580,19 @@ class _Builder:
         )
 
 
-_WHEN = ("at", "on", "within", "ongoing")
+_WHEN = ("at", "on", "within", "during", "between", "ongoing")
+_POINTS = ("from_start", "from_end", "from_middle", "from_item", "from_item_end", "week", "month")
+_ANCHORS = {"from_start": "start", "from_end": "end", "from_middle": "middle", "from_item": "item",
+            "from_item_end": "item-end"}
+_RECUR_ON = ("on_weekday", "on_day", "on_nth")
+_TIME_WORDS = {"start": "the quarter's first day", "end": "the quarter's last day",
+               "middle": "the middle of the quarter", "week": "a calendar week", "month": "a calendar month"}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
 
 
-def _moment_tree(tree: Tree) -> Tree:
-    return next(c for c in tree.children if isinstance(c, Tree))
+def _weekday(written: str) -> ir.Weekday:
+    """The full weekday a name or abbreviation stands for (tue, Tues -> tuesday)."""
+    return next(day for day in ir.WEEKDAYS if day.startswith(written.lower()[:3]))
 
 
 def _when_slug(tree: Tree) -> str:

@@ -108,3 +108,34 @@ def adjust_for_weekend(day: datetime.date | None, rule: str) -> datetime.date | 
     if rule == "next-monday":
         return day + datetime.timedelta(days=7 - weekday)
     return day - datetime.timedelta(days=weekday - 4)
+
+
+WEEKDAY_NUMBERS = {name: number for number, name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+
+
+def week_start(day: datetime.date | None, first_weekday: str = "monday") -> datetime.date | None:
+    """The first day of the calendar week holding `day`, weeks starting on `first_weekday`."""
+    if day is None:
+        return None
+    return shift(day, -((day.weekday() - WEEKDAY_NUMBERS[first_weekday]) % 7))
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of the month holding `day`."""
+    return day.replace(day=_stdlib_calendar.monthrange(day.year, day.month)[1])
+
+
+def middle(start: datetime.date, end: datetime.date) -> datetime.date:
+    """The middle of a quarter: its first day plus half its length in days, rounded down."""
+    return start + datetime.timedelta(days=(end - start).days // 2)
+
+
+def nth_weekday(year: int, month: int, weekday: str, nth: int) -> datetime.date:
+    """The nth (1 to 4, or -1 for the last) given weekday of a month."""
+    number = WEEKDAY_NUMBERS[weekday]
+    if nth > 0:
+        first = datetime.date(year, month, 1)
+        return first + datetime.timedelta(days=(number - first.weekday()) % 7 + 7 * (nth - 1))
+    last = month_end(datetime.date(year, month, 1))
+    return last - datetime.timedelta(days=(last.weekday() - number) % 7)

@@ -122,6 +122,23 @@ OUT_OF_RANGE = Code(
     bad='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n  every 0 weeks: KROwner updates their KRs  # OKR026\n',
     good='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n  every 2 weeks: KROwner updates their KRs\n',
 )
+BAD_RECURRENCE = Code(
+    "OKR027", "bad-recurrence", E, "A recurrence's day does not fit how often it repeats.",
+    doc="A weekday fits `every week` (`every 2 weeks on Monday`); a day of the month or a week of the month fits "
+        "`every month` (`every month on day 1`, `every month on first Tuesday`). Days 29 to 31 fall on the last "
+        "day of a shorter month.",
+    bad='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n'
+        '  every month on Tuesday: KROwner updates their KRs  # OKR027\n',
+    good='roles\n  KROwner "Key Result owner"\nphase scoring "Scoring"\n'
+         '  every month on first Tuesday: KROwner updates their KRs\n',
+)
+RESERVED_ID = Code(
+    "OKR028", "reserved-id", E, "An item's id is a word that times use (start, end, middle, week, month).",
+    doc="`at middle + 1w` means a week after the middle of the quarter, so a step called middle could never be "
+        "named in a time.",
+    bad='roles\n  PM "Product Manager"\nphase p "P"\n  at -4w as middle: PM drafts the OKRs  # OKR028\n',
+    good='roles\n  PM "Product Manager"\nphase p "P"\n  at -4w as draft: PM drafts the OKRs\n',
+)
 INCLUDE_NOT_FOUND = Code(
     "OKR100", "include-not-found", E, "An included file cannot be read.",
     doc="The path of an include is relative to the file that includes it.",
@@ -144,6 +161,7 @@ CODES: dict[str, Code] = {
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES, FILE_TOO_LARGE, LINE_TOO_LONG,
         UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
+        BAD_RECURRENCE, RESERVED_ID,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED,
     )
 }

@@ -65,8 +65,10 @@ TERMINAL_WORDS = {
 # Sets of terminals that together mean one thing: when the parser expects all of
 # a set, say the one thing instead of listing them.
 EXPECTATIONS = (
+    ({"SIGN", "START", "END", "MIDDLE", "WEEK", "CALENDAR_MONTH", "IDENT"},
+     "a time such as -4w, end+1w, week -2 or session1 + 1w"),
     ({"SIGN", "START", "END", "IDENT"}, "a time such as -4w, end+1w or session1 + 1w"),
-    ({"AT", "ON", "WITHIN", "ONGOING", "MEETING", "EVERY", "ALLOW"},
+    ({"AT", "ON", "WITHIN", "DURING", "BETWEEN", "AFTER", "ONGOING", "MEETING", "EVERY", "ALLOW"},
      "a step (at -4w: ...), a meeting, a cadence (every month: ...) or a permission (allow ...)"),
     ({"INCLUDE", "ROLES", "PROCESS", "ARTIFACT", "PHASE", "POLICY", "OKRS"},
      "include, roles, process, artifact, phase, policy or okrs at the start of the line"),

@@ -9,7 +9,7 @@ were written. References are kept as `Name`s, resolved later by
 from __future__ import annotations
 
 import datetime
-from typing import Union
+from typing import Literal, Union
 
 import attrs
 
@@ -66,28 +66,40 @@ class Text:
 # --- time -------------------------------------------------------------------------------
 
 
+Anchor = Literal["start", "end", "middle", "item", "item-end"]
+Calendar = Literal["week", "month"]
+
+
 @attrs.frozen
 class Moment:
-    """A point in time relative to an anchor: the quarter's start, its end, or another item.
+    """A point in time relative to an anchor: the quarter's start, its end, its middle,
+    another item's date ("item"), or a window's due date ("item-end", `end of lock`).
 
-    `anchor` is "start", "end" or "item"; `item` names the item for "item".
-    `offset_days` is the signed sum of the offsets (`-6w+2d` is -40).
+    `item` names the item for "item" and "item-end". The offset is `offset_months`
+    calendar months (`-3mo`, the day clamped to the month's length), then `offset_days`
+    days (`-6w+2d` is -40). With `calendar`, the anchor is first moved back to the start
+    of its calendar week or month: `week -2` is the first day of the week two weeks
+    before the week that holds the quarter's first day.
     """
 
-    anchor: str
+    anchor: Anchor
     offset_days: int = 0
     item: Name | None = None
     text: str = ""
     span: Span | None = span_field()
+    offset_months: int = 0
+    calendar: Calendar | None = None
 
 
 @attrs.frozen
 class At:
-    """`at MOMENT` with an optional `on DATE` that must agree with it."""
+    """`at MOMENT` with an optional `on DATE` that must agree with it (for a calendar week
+    or month: fall inside it), and an optional recurring meeting it takes place `in`."""
 
     moment: Moment
     date: datetime.date | None = None
     span: Span | None = span_field()
+    meeting: Name | None = None
 
 
 @attrs.frozen
@@ -100,12 +112,68 @@ class On:
 
 @attrs.frozen
 class Within:
-    """`within DURATION after MOMENT`: earliest at the moment, due `days` later."""
+    """`within DURATION after MOMENT`: earliest at the moment, due `months` then `days` later."""
 
     days: int
     after: Moment
     span: Span | None = span_field()
-    duration: str = ""  # as written: "1w", "7d"
+    duration: str = ""  # as written: "1w", "7d", "1mo"
+    months: int = 0
+
+
+@attrs.frozen
+class During:
+    """`during week -3`, `during month 1`: a window over one calendar week or month."""
+
+    period: Moment
+    span: Span | None = span_field()
+    meeting: Name | None = None
+
+
+@attrs.frozen
+class Between:
+    """`between -4w and -3w`: a window from the first point to the second (to the last day
+    of the second, when it is a calendar week or month)."""
+
+    first: Moment
+    last: Moment
+    span: Span | None = span_field()
+    meeting: Name | None = None
+
+
+@attrs.frozen
+class Following:
+    """`after propose: ...`: comes after the items of its `after` list, with no date of its own."""
+
+    span: Span | None = span_field()
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@attrs.frozen
+class RecurOn:
+    """Which day a recurrence falls on: a weekday (`on Tuesday`), a day of the month
+    (`on day 1`), or the nth weekday of the month (`on first Monday`; `nth` -1 is "last")."""
+
+    weekday: Weekday | None = None
+    day: int | None = None
+    nth: int | None = None
+    text: str = ""
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Recurrence:
+    """`every 2 weeks on Monday from -4w until end`: a meeting that recurs."""
+
+    every: int
+    unit: Literal["day", "week", "month"]
+    on: RecurOn | None = None
+    start: Moment | None = None
+    until: Moment | None = None
+    span: Span | None = span_field()
 
 
 @attrs.frozen
@@ -115,7 +183,7 @@ class Ongoing:
     span: Span | None = span_field()
 
 
-When = Union[At, On, Within, Ongoing]
+When = Union[At, On, Within, During, Between, Following, Ongoing]
 
 # --- declarations ------------------------------------------------------------------------
 
@@ -174,6 +242,7 @@ class Process:
     quarter: Quarter | None
     fiscal_year: FiscalYear = FiscalYear()
     weekends: str = "keep"
+    weeks_start: Weekday = "monday"
     links: tuple[tuple[str, Link], ...] = ()
     intro: tuple[Text, ...] = ()
     notes: tuple[Text, ...] = ()
@@ -236,10 +305,12 @@ class Step:
 
 @attrs.frozen
 class Meeting:
+    """A meeting: once (`when`), or recurring (`when` is a `Recurrence`), or undated."""
+
     key: str
     id: Name
     title: str
-    when: When | None = None
+    when: When | Recurrence | None = None
     after: tuple[Name, ...] = ()
     goal: Text | None = None
     agenda: Link | None = None
@@ -252,7 +323,7 @@ class Meeting:
 
 @attrs.frozen
 class Cadence:
-    """`every N UNIT [from MOMENT] [until MOMENT]: who does what`; the range defaults to the quarter."""
+    """`every N UNIT [on DAY] [from MOMENT] [until MOMENT]: who does what`; the range defaults to the quarter."""
 
     key: str
     every: int
@@ -261,6 +332,7 @@ class Cadence:
     text: Text
     start: Moment | None = None
     until: Moment | None = None
+    on: RecurOn | None = None
     id: Name | None = None
     tasks: tuple[Task, ...] = ()
     notes: tuple[Text, ...] = ()

@@ -15,13 +15,18 @@ computed date, then each date is moved off a weekend. A date written with
 
 from __future__ import annotations
 
+import bisect
 import datetime
 
 import attrs
 
 from okrdsl import ir
-from okrdsl.calendar import FiscalCalendar, add_months, adjust_for_weekend, format_quarter, parse_quarter, shift
-from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
+from okrdsl.calendar import (
+    FiscalCalendar, add_months, adjust_for_weekend, format_quarter, middle, month_end, parse_quarter, shift, week_start,
+)
+from okrdsl.limits import MAX_TOTAL_OCCURRENCES
+from okrdsl.recur import count as count_occurrences, occurrences
+from okrdsl.symbols import moments
 from okrdsl.words import loop_text
 
 
@@ -39,6 +44,7 @@ class Entry:
     actors: tuple[str, ...]
     text: str
     item: object = attrs.field(eq=False, repr=False, default=None)
+    after: tuple[str, ...] = ()  # what an item that is only ordered (`after x:`) follows
 
 
 @attrs.frozen
@@ -66,11 +72,20 @@ class Resolver:
     A chain of relative times (`at s1 + 1d as s2`, `at s2 + 1d as s3`, ...) is
     followed with a list of the items waiting for a date, not by recursion, so
     no chain is too long, and each item is worked out once.
+
+    An item placed `in` a recurring meeting falls on the meeting's first
+    occurrence on or after its time (within its window). A recurring meeting
+    without `from` or `until` recurs over the span of the process: from its
+    earliest dated item to its latest, worked out first without placements.
     """
 
-    def __init__(self, spec: ir.Spec, start: datetime.date, end: datetime.date) -> None:
+    def __init__(self, spec: ir.Spec, start: datetime.date, end: datetime.date, placing: bool = True) -> None:
+        self.spec = spec
         self.start, self.end = start, end
+        self.middle = middle(start, end)
         self.weekends = spec.process.weekends if spec.process else "keep"
+        self.weeks_start = spec.process.weeks_start if spec.process else "monday"
+        self.placing = placing
         self.by_name: dict[str, ir.Item] = {}
         for item in spec.items():
             if getattr(item, "id", None) is not None:
@@ -79,18 +94,41 @@ class Resolver:
         self.waiting: list[ir.Item] = []  # each item waits for the date of the one after it
         self.place: dict[int, int] = {}  # id(item) -> its place in `waiting`
         self.loops: list[tuple[ir.Name, str]] = []  # (where the loop closes, "a -> b -> a")
+        self.misses: dict[int, str] = {}  # id(item) -> why it could not be placed in its meeting
+        self._meeting_days: dict[int, list[datetime.date]] = {}
+        self._span: tuple[datetime.date, datetime.date] | None = None
 
-    def moment(self, moment: ir.Moment) -> datetime.date | None:
+    def anchor(self, moment: ir.Moment) -> datetime.date | None:
+        """The day a moment counts from: its anchor, moved to the start of its calendar week or month."""
         if moment.anchor == "start":
             base = self.start
         elif moment.anchor == "end":
             base = self.end
+        elif moment.anchor == "middle":
+            base = self.middle
         else:
-            base = self.named(moment.item)
+            base = self.named(moment.item, due=moment.anchor == "item-end")
+        if base is not None and moment.calendar == "week":
+            return week_start(base, self.weeks_start)
+        if base is not None and moment.calendar == "month":
+            return base.replace(day=1)
+        return base
+
+    def moment(self, moment: ir.Moment) -> datetime.date | None:
+        base = self.anchor(moment)
+        if base is not None and moment.offset_months:
+            base = add_months(base, moment.offset_months)
         return shift(base, moment.offset_days)
 
-    def named(self, name: ir.Name) -> datetime.date | None:
-        """The date people see of the item a relative time names."""
+    @staticmethod
+    def period_end(moment: ir.Moment, day: datetime.date | None) -> datetime.date | None:
+        """The last day of the calendar week or month a moment names (the day itself for others)."""
+        if day is None or moment.calendar is None:
+            return day
+        return shift(day, 6) if moment.calendar == "week" else month_end(day)
+
+    def named(self, name: ir.Name, due: bool = False) -> datetime.date | None:
+        """The date people see of the item a relative time names (its due date for `end of`)."""
         item = self.by_name.get(name.value)
         if item is None:
             return None
@@ -98,9 +136,9 @@ class Resolver:
             keys = [waiting.key for waiting in self.waiting[self.place[id(item)]:]]
             self.loops.append((name, loop_text(keys)))
             return None
-        if not _has_date(item):
-            return None  # a cadence repeats, and an ongoing step or a meeting without a time has no date
-        return self.date(item)
+        if not has_date(item):
+            return None  # a cadence or a recurring meeting repeats; an ongoing or ordered item has no date
+        return (self.due(item) or self.date(item)) if due else self.date(item)
 
     def raw(self, item: ir.Item) -> datetime.date | None:
         """The date the arithmetic gives, before the item's own weekend rule; a window's first day."""
@@ -124,40 +162,122 @@ class Resolver:
         self.waiting.append(item)
 
     def _needed(self, item: ir.Item) -> ir.Item | None:
-        """The item whose date `item` counts from, if that date is still to be worked out
+        """An item whose date `item` counts from, if that date is still to be worked out
         (and is not waiting already: then `named` finds a loop)."""
-        moment = counted_from(item)
-        if moment is None or moment.anchor != "item":
-            return None
-        named = self.by_name.get(moment.item.value)
-        if named is None or id(named) in self.dates or id(named) in self.place or not _has_date(named):
-            return None
-        return named
+        for moment in moments(item):
+            if moment.item is None:
+                continue
+            named = self.by_name.get(moment.item.value)
+            if named is not None and id(named) not in self.dates and id(named) not in self.place and has_date(named):
+                return named
+        return None
 
     def _compute(self, item: ir.Item) -> datetime.date | None:
-        """The raw date of `item`, once the date it counts from is known."""
+        """The raw date of `item`, once the dates it counts from are known."""
         when = getattr(item, "when", None)
         if isinstance(when, ir.On):
             return when.date
-        if isinstance(when, (ir.At, ir.Within)) or isinstance(item, ir.Cadence):
-            moment = counted_from(item)
-            return self.moment(moment) if moment is not None else self.start
+        if isinstance(item, ir.Cadence):
+            return self.moment(item.start) if item.start is not None else self.start
+        if isinstance(when, ir.At):
+            day = self.moment(when.moment)
+        elif isinstance(when, ir.Within):
+            day = self.moment(when.after)
+        elif isinstance(when, ir.During):
+            day = self.moment(when.period)
+        elif isinstance(when, ir.Between):
+            day = self.moment(when.first)
+        else:
+            return None  # ongoing, ordered only, recurring, or undated
+        if self.placing and getattr(when, "meeting", None) is not None and day is not None:
+            return self._place(item, when, day)
+        return day
+
+    def _place(self, item: ir.Item, when, day: datetime.date) -> datetime.date | None:
+        """The first occurrence of the recurring meeting `when.meeting` on or after `day`
+        (and, for a window, on or before its due date); None, with the reason kept, if none."""
+        meeting = self.by_name.get(when.meeting.value)
+        if not isinstance(meeting, ir.Meeting) or not isinstance(meeting.when, ir.Recurrence):
+            if meeting is not None:
+                self.misses[id(item)] = f'"{when.meeting.value}" is not a recurring meeting'
+            return None
+        last = self._window_end(when)
+        days = self.meeting_days(meeting)
+        found = next((d for d in days[bisect.bisect_left(days, day):] if last is None or d <= last), None)
+        if found is None or last is not None and found > last:
+            where = f"between {day} and {last}" if last is not None else f"on or after {day}"
+            self.misses[id(item)] = f'no "{meeting.title}" ({meeting.id.value}) falls {where}'
+            return None
+        return found
+
+    def _window_end(self, when) -> datetime.date | None:
+        """The last day of a window (`during`, `between`), before any placement; None for a point."""
+        if isinstance(when, ir.During):
+            return self.period_end(when.period, self.moment(when.period))
+        if isinstance(when, ir.Between):
+            return self.period_end(when.last, self.moment(when.last))
         return None
+
+    def meeting_days(self, meeting: ir.Meeting) -> list[datetime.date]:
+        """Every day a recurring meeting happens (at most MAX_OCCURRENCES)."""
+        if id(meeting) not in self._meeting_days:
+            found = self.recurring_range(meeting)
+            recurrence = meeting.when
+            self._meeting_days[id(meeting)] = [] if found is None else list(
+                occurrences(*found, recurrence.every, recurrence.unit, recurrence.on))
+        return self._meeting_days[id(meeting)]
+
+    def recurring_range(self, item: ir.Item) -> tuple[datetime.date, datetime.date] | None:
+        """The first and last day a cadence or recurring meeting may happen on; None when it
+        cannot be dated. A cadence runs over the quarter by default, a recurring meeting over
+        the span of the process (and one period past it, so that the last item can fall in it)."""
+        if isinstance(item, ir.Cadence):
+            first = self.raw(item)
+            last = self.moment(item.until) if item.until else self.end
+            every = item.every
+        else:
+            recurrence = item.when
+            low, high = self.span()
+            first = self.moment(recurrence.start) if recurrence.start else low
+            period = recurrence.every * (31 if recurrence.unit == "month" else 7 if recurrence.unit == "week" else 1)
+            last = self.moment(recurrence.until) if recurrence.until else shift(high, period)
+            every = recurrence.every
+        if first is None or last is None or every < 1:
+            return None
+        return first, last
+
+    def span(self) -> tuple[datetime.date, datetime.date]:
+        """The earliest and latest day of the process's dated items (dates and due dates),
+        worked out without placing items in meetings; the quarter when nothing is dated."""
+        if self._span is None:
+            if not self.placing:
+                self._span = (self.start, self.end)
+            else:
+                plain = Resolver(self.spec, self.start, self.end, placing=False)
+                days = [d for item in self.spec.items() if has_date(item)
+                        for d in (plain.date(item), plain.due(item)) if d is not None]
+                self._span = (min(days), max(days)) if days else (self.start, self.end)
+        return self._span
 
     def written_holds(self, item: ir.Item) -> bool:
         """Whether a date written beside a relative time is the one it gives (moved off a
-        weekend or not); always true when none is written."""
+        weekend or not), or for a calendar week or month, falls inside it; always true when
+        none is written."""
         when = getattr(item, "when", None)
         if not isinstance(when, ir.At) or when.date is None:
             return True
         raw = self.raw(item)
-        return raw is None or when.date in (raw, adjust_for_weekend(raw, self.weekends))
+        if raw is None:
+            return True
+        if when.moment.calendar is not None:
+            return raw <= when.date <= self.period_end(when.moment, raw)
+        return when.date in (raw, adjust_for_weekend(raw, self.weekends))
 
     def keep_written(self, item: ir.Item) -> bool:
         """Whether the item's date is one written with `on` (kept off the weekend rule)."""
         when = getattr(item, "when", None)
         return isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None \
-            and self.raw(item) is not None and self.written_holds(item)
+            and when.meeting is None and self.raw(item) is not None and self.written_holds(item)
 
     def adjust(self, day: datetime.date | None, item: ir.Item) -> datetime.date | None:
         if day is None:
@@ -170,11 +290,19 @@ class Resolver:
         return self.adjust(self.raw(item), item)
 
     def due(self, item: ir.Item) -> datetime.date | None:
-        """A window's due date: its first day as people see it, plus its length, off a weekend."""
+        """A window's due date, off a weekend: a `within`'s first day plus its length, a
+        `during`'s last day, a `between`'s second point. None for a point in time, and for a
+        window placed in a meeting (it happens on the meeting's day)."""
         when = getattr(item, "when", None)
-        if not isinstance(when, ir.Within):
+        if isinstance(when, ir.Within):
+            day = self.date(item)
+            if day is not None and when.months:
+                day = add_months(day, when.months)
+            due = shift(day, when.days)
+        elif isinstance(when, (ir.During, ir.Between)) and (when.meeting is None or not self.placing):
+            due = self._window_end(when)
+        else:
             return None
-        due = shift(self.date(item), when.days)
         return adjust_for_weekend(due, self.weekends) if due else None
 
 
@@ -202,22 +330,41 @@ def resolver_for(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: in
 def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Schedule:
     resolver = resolver_for(spec, calendar, year, quarter)
     entries: list[Entry] = []
-    left = MAX_TOTAL_OCCURRENCES  # past it, cadences add nothing more (OKR401)
+    left = MAX_TOTAL_OCCURRENCES  # past it, recurring items add nothing more (OKR401)
     for phase in spec.phases:
         for item in phase.items:
             common = dict(kind=type(item).__name__.lower(), phase=phase.id.value, item=item,
                           actors=_actors(item), text=_text(item))
-            if isinstance(item, ir.Cadence):
+            if recurs(item):
                 count = min(occurrence_count(item, resolver), left)
                 left -= count
                 entries.extend(_occurrences(item, resolver, common, count))
                 continue
-            written = _written(getattr(item, "when", None), resolver.keep_written(item))
-            entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item), written=written,
-                                 **common))
-    entries.sort(key=lambda e: (e.date is None, e.date or resolver.start))
+            when = getattr(item, "when", None)
+            entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item),
+                                 written=_written(when, resolver.keep_written(item), item),
+                                 after=tuple(n.value for n in getattr(item, "after", ())), **common))
     title = spec.process.title if spec.process else spec.path
-    return Schedule(title, year, quarter, resolver.start, resolver.end, tuple(entries))
+    return Schedule(title, year, quarter, resolver.start, resolver.end, _in_order(entries))
+
+
+def _in_order(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Dated entries by date, then undated ones; an item that is only ordered (`after x:`)
+    right after the last of the items it follows, in the order written."""
+    following = [e for e in entries if isinstance(getattr(e.item, "when", None), ir.Following)]
+    ordered = sorted((e for e in entries if e not in following), key=lambda e: (e.date is None, e.date or datetime.date.min))
+    for entry in following:
+        places = [i for i, other in enumerate(ordered) if getattr(getattr(other.item, "id", None), "value", None)
+                  in entry.after]
+        if not places:
+            ordered.append(entry)
+            continue
+        index = max(places) + 1
+        while index < len(ordered) and isinstance(getattr(ordered[index].item, "when", None), ir.Following) \
+                and ordered[index].key in [e.key for e in following]:
+            index += 1
+        ordered.insert(index, entry)
+    return tuple(ordered)
 
 
 def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,
@@ -233,88 +380,86 @@ def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | 
     return schedule(spec, *found)
 
 
-def _written(when: ir.When | None, with_date: bool = True) -> str:
+def _written(when, with_date: bool = True, item: ir.Item | None = None) -> str:
     """The time as written; a date beside a relative time only where it still holds."""
+    placed = f" in {when.meeting.value}" if getattr(when, "meeting", None) is not None else ""
     if isinstance(when, ir.At):
-        return when.moment.text + (f" on {when.date.isoformat()}" if when.date and with_date else "")
+        return when.moment.text + (f" on {when.date.isoformat()}" if when.date and with_date else "") + placed
     if isinstance(when, ir.On):
         return f"on {when.date.isoformat()}" if when.date else ""
     if isinstance(when, ir.Within):
         return f"within {when.duration or f'{when.days}d'} after {when.after.text}"
+    if isinstance(when, ir.During):
+        return f"during {when.period.text}{placed}"
+    if isinstance(when, ir.Between):
+        return f"between {when.first.text} and {when.last.text}{placed}"
+    if isinstance(when, ir.Following):
+        return "after " + ", ".join(n.value for n in getattr(item, "after", ()))
     return "ongoing" if isinstance(when, ir.Ongoing) else ""
 
 
-def _cadence_range(item: ir.Cadence, resolver: Resolver) -> tuple[datetime.date, datetime.date] | None:
-    """The first and last day a cadence may happen on; None when it cannot be dated."""
-    first = resolver.raw(item)
-    last = resolver.moment(item.until) if item.until else resolver.end
-    if first is None or last is None or item.every < 1:
-        return None
-    return first, last
+def recurs(item: ir.Item) -> bool:
+    """Whether an item happens again and again: a cadence, or a recurring meeting."""
+    return isinstance(item, ir.Cadence) or isinstance(item, ir.Meeting) and isinstance(item.when, ir.Recurrence)
 
 
-def occurrence_count(item: ir.Cadence, resolver: Resolver) -> int:
-    """How many times a cadence happens in the schedule (at most MAX_OCCURRENCES), worked
-    out without listing them."""
-    dated = _cadence_range(item, resolver)
-    if dated is None or dated[1] < dated[0]:
+def _recurrence(item: ir.Item) -> tuple[int, str, ir.RecurOn | None]:
+    if isinstance(item, ir.Cadence):
+        return item.every, item.unit, item.on
+    return item.when.every, item.when.unit, item.when.on
+
+
+def occurrence_count(item: ir.Item, resolver: Resolver) -> int:
+    """How many times a cadence or recurring meeting happens in the schedule (at most
+    MAX_OCCURRENCES), worked out without listing them where that can be done."""
+    dated = resolver.recurring_range(item)
+    if dated is None:
         return 0
-    first, last = dated
-    if item.unit != "month":
-        count = (last - first).days // (item.every * (7 if item.unit == "week" else 1)) + 1
-    else:
-        count = ((last.year - first.year) * 12 + last.month - first.month) // item.every + 1
-        day = add_months(first, (count - 1) * item.every)
-        if day is None or day > last:  # the day falls after `last` in its month
-            count -= 1
-    return min(count, MAX_OCCURRENCES)
+    return count_occurrences(*dated, *_recurrence(item))
 
 
-def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Cadence, int] | None:
-    """The cadence at which the schedule passes MAX_TOTAL_OCCURRENCES occurrences, and the
-    total it would list without that limit; None when it stays within it."""
+def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Item, int] | None:
+    """The cadence or recurring meeting at which the schedule passes MAX_TOTAL_OCCURRENCES
+    occurrences, and the total it would list without that limit; None when it stays within it."""
     total, over = 0, None
     for item in spec.items():
-        if isinstance(item, ir.Cadence):
+        if recurs(item):
             total += occurrence_count(item, resolver)
             if over is None and total > MAX_TOTAL_OCCURRENCES:
                 over = item
     return (over, total) if over is not None else None
 
 
-def _occurrences(item: ir.Cadence, resolver: Resolver, common, count: int) -> list[Entry]:
-    """The first `count` occurrences of a cadence, or one undated entry when it cannot be dated."""
-    dated = _cadence_range(item, resolver)
-    written = f"every {item.unit}" if item.every == 1 else f"every {item.every} {item.unit}s"
+def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> list[Entry]:
+    """The first `count` occurrences of a recurring item, or one undated entry when it cannot be dated."""
+    every, unit, on = _recurrence(item)
+    written = (f"every {unit}" if every == 1 else f"every {every} {unit}s") + (f" {on.text}" if on else "")
+    dated = resolver.recurring_range(item)
     if dated is None:
         return [Entry(key=item.key, date=None, due=None, written=written, **common)]
-    first, last = dated
-    found = []
-    for index in range(count):
-        if item.unit == "month":
-            day = add_months(first, index * item.every)
-        else:
-            day = shift(first, index * item.every * (7 if item.unit == "week" else 1))
-        if day is None or day > last:
-            break
-        found.append(Entry(key=f"{item.key}#{index + 1}", date=resolver.adjust(day, item), due=None,
-                           written=written, **common))
-    return found
+    return [Entry(key=f"{item.key}#{index + 1}", date=resolver.adjust(day, item), due=None, written=written, **common)
+            for index, day in enumerate(occurrences(*dated, every, unit, on, limit=count))]
 
 
 def counted_from(item: ir.Item) -> ir.Moment | None:
-    """The moment an item's date counts from: its `at`, its window's `after`, a cadence's `from`."""
+    """The moment an item's date counts from: its `at`, its window's start, a cadence's `from`."""
     when = getattr(item, "when", None)
     if isinstance(when, ir.At):
         return when.moment
     if isinstance(when, ir.Within):
         return when.after
+    if isinstance(when, ir.During):
+        return when.period
+    if isinstance(when, ir.Between):
+        return when.first
     return item.start if isinstance(item, ir.Cadence) else None
 
 
-def _has_date(item: ir.Item) -> bool:
-    """Whether a time can count from the item: a step or meeting with an `at`, `on` or `within`."""
-    return not isinstance(item, ir.Cadence) and isinstance(getattr(item, "when", None), (ir.At, ir.On, ir.Within))
+def has_date(item: ir.Item) -> bool:
+    """Whether a time can count from the item: a step or meeting dated once (not ordered only,
+    ongoing or recurring)."""
+    return not isinstance(item, ir.Cadence) and isinstance(
+        getattr(item, "when", None), (ir.At, ir.On, ir.Within, ir.During, ir.Between))
 
 
 def _actors(item) -> tuple[str, ...]:

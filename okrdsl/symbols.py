@@ -133,14 +133,29 @@ def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
 
 
 def moments(item: ir.Item) -> Iterator[ir.Moment]:
+    """Every moment in an item's time: its `at`, its window's bounds, the `from` and
+    `until` of a cadence or recurring meeting."""
     when = getattr(item, "when", None)
     if isinstance(when, ir.At):
         yield when.moment
     elif isinstance(when, ir.Within):
         yield when.after
-    for moment in (getattr(item, "start", None), getattr(item, "until", None)):
+    elif isinstance(when, ir.During):
+        yield when.period
+    elif isinstance(when, ir.Between):
+        yield when.first
+        yield when.last
+    ranged = when if isinstance(when, ir.Recurrence) else item
+    for moment in (getattr(ranged, "start", None), getattr(ranged, "until", None)):
         if moment is not None:
             yield moment
+
+
+def placements(item: ir.Item) -> Iterator[ir.Name]:
+    """The recurring meeting an item's time places it `in`, if any."""
+    meeting = getattr(getattr(item, "when", None), "meeting", None)
+    if meeting is not None:
+        yield meeting
 
 
 def text_references(spec: ir.Spec) -> Iterator[ir.Name]:
@@ -153,6 +168,7 @@ def timing_references(spec: ir.Spec) -> Iterator[ir.Name]:
     """Every item named by an `after` list or a relative time: it must be a meeting or step."""
     for item in spec.items():
         yield from getattr(item, "after", ())
+        yield from placements(item)
         for moment in moments(item):
             if moment.item is not None:
                 yield moment.item

@@ -152,11 +152,11 @@ def test_an_alignment_loop_is_reported_once_at_its_first_objective(tmp_path):
 def test_a_thousand_daily_cadences_stop_at_the_total_limit(tmp_path):
     path = write(tmp_path, HEAD + "  every day: PM checks the dashboard\n" * 1000)
     # 92 days in FY23-Q3: the 218th cadence takes the total past 20,000.
-    assert found(path) == [("OKR401", 4 + 218, 3, "the cadences of this spec happen 92,000 times in all, more than "
+    assert found(path) == [("OKR401", 4 + 218, 3, "the cadences and recurring meetings of this spec happen 92,000 times in all, more than "
                             "the 20,000 a schedule lists; the schedule stops at this cadence")]
     code, out, err = run("schedule", path, "--format", "json")
     assert code == 1
-    assert err.startswith(f"{path}:222:3: error: the cadences of this spec happen 92,000 times")
+    assert err.startswith(f"{path}:222:3: error: the cadences and recurring meetings of this spec happen 92,000 times")
     assert len(json.loads(out)["items"]) == 20_000
 
 
@@ -248,7 +248,7 @@ def test_a_no_break_space_between_words_of_a_line_is_a_space():
      ("OKR001", 5, 10, "an em space (U+2003) cannot stand here: expected a name such as ProductOps",
       "replace it with a normal space")),
     (HEAD + "  at -2w\0: PM reviews\n",
-     ("OKR001", 5, 9, 'a null character (U+0000) cannot stand here: expected ":", "after", "as", "on" or an offset '
+     ("OKR001", 5, 9, 'a null character (U+0000) cannot stand here: expected ":", "after", "as", "in", "on" or an offset '
       "such as +1w", "remove it: it is a character that cannot be seen")),
 ], ids=["indented-with-nbsp", "first-line", "em-space", "nul"])
 def test_a_character_that_cannot_stand_somewhere_is_named_with_the_caret_on_it(text, expected):

@@ -36,7 +36,7 @@ def test_a_syntax_error_is_located_with_the_line_and_a_caret(tmp_path):
     code, output = run("check", path)
     assert code == 1
     assert output == (
-        f'{path}:2:6: error: unexpected "8": expected a time such as -4w, end+1w or session1 + 1w [OKR001]\n'
+        f'{path}:2:6: error: unexpected "8": expected a time such as -4w, end+1w, week -2 or session1 + 1w [OKR001]\n'
         " 2 |   at 8 weeks: PM x\n"
         "   |      ^\n"
         "1 error, 0 warnings in 1 file\n"

@@ -11,7 +11,7 @@ import okrdsl
 CASES = [
     pytest.param(
         'phase kickoff "Kick-off"\n  at 8 weeks before: PLT drafts initial OKRs\n',
-        [(2, 6, "OKR001", 'unexpected "8": expected a time such as -4w, end+1w or session1 + 1w')],
+        [(2, 6, "OKR001", 'unexpected "8": expected a time such as -4w, end+1w, week -2 or session1 + 1w')],
         id="time-in-words",
     ),
     pytest.param(
@@ -46,7 +46,7 @@ CASES = [
     ),
     pytest.param(
         'phase p "P"\n  at -4w PM does the thing\n',
-        [(2, 10, "OKR001", 'unexpected "PM": expected ":", "after", "as", "on" or an offset such as +1w')],
+        [(2, 10, "OKR001", 'unexpected "PM": expected ":", "after", "as", "in", "on" or an offset such as +1w')],
         id="missing-colon",
     ),
     pytest.param(
@@ -67,8 +67,8 @@ CASES = [
     pytest.param(
         'phase p "P"\n  at: PM x\n  at -3w: PM y\n  at 5: PM z\n',
         [
-            (2, 5, "OKR001", 'unexpected ":": expected a time such as -4w, end+1w or session1 + 1w'),
-            (4, 6, "OKR001", 'unexpected "5": expected a time such as -4w, end+1w or session1 + 1w'),
+            (2, 5, "OKR001", 'unexpected ":": expected a time such as -4w, end+1w, week -2 or session1 + 1w'),
+            (4, 6, "OKR001", 'unexpected "5": expected a time such as -4w, end+1w, week -2 or session1 + 1w'),
         ],
         id="two-errors-in-one-file",
     ),

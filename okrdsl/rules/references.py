@@ -84,10 +84,12 @@ def unknown_reference(context: Context):
         for name in anchor_references(file.spec):
             target = file.scope.items.get(name.value)
             when = getattr(target.node, "when", None) if target else None
-            if target is not None and isinstance(target.node, ir.Cadence):
-                yield Finding(name.span, f'cadence "{name.value}" repeats, so no time can count from it',
-                              "time this item from a step or meeting, or from the quarter's start or end")
-            elif target is not None and (when is None or isinstance(when, ir.Ongoing)):
+            if target is not None and (isinstance(target.node, ir.Cadence) or isinstance(when, ir.Recurrence)):
+                what = "cadence" if isinstance(target.node, ir.Cadence) else "meeting"
+                yield Finding(name.span, f'{what} "{name.value}" repeats, so no time can count from it',
+                              "time this item from a step or meeting, or from the quarter's start or end"
+                              + ("; to meet in it, write `in " + name.value + "`" if what == "meeting" else ""))
+            elif target is not None and (when is None or isinstance(when, (ir.Ongoing, ir.Following))):
                 yield Finding(name.span, f'{target.kind} "{name.value}" has no date, so no time can count from it',
                               f"give {name.value} a time, or time this item from the quarter's start or end")
         anchors = {id(name) for name in anchor_references(file.spec)}
@@ -101,7 +103,7 @@ def unknown_reference(context: Context):
             if name.value in file.scope.artifacts:
                 yield Finding(name.span, f'"{name.value}" is an artifact, which has no date: name a meeting or step here')
             else:
-                keyword = name.value.lower() in ("start", "end")
+                keyword = name.value.lower() in ("start", "end", "middle")
                 yield Finding(name.span, f'"{name.value}" is not a meeting or step of this spec',
                               f'write "{name.value.lower()}" in lower case for the quarter\'s {name.value.lower()}'
                               if keyword else context.suggest(name.value, file.scope.items)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from okrdsl import ir
-from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter
+from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter, week_start
 from okrdsl.diagnostics import Severity
 from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.schedule import Resolver, counted_from, over_total, quarter_for, resolver_for
+from okrdsl.schedule import Resolver, counted_from, over_total, quarter_for, recurs, resolver_for
 from okrdsl.words import loop_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
+_WINDOWS = (ir.Within, ir.During, ir.Between)
 REFERENCE_QUARTER = (2000, 1)  # for files that name no quarter: relative order is the same in any
 
 
@@ -88,7 +89,8 @@ def out_of_order(context: Context):
             previous = None
             for item in phase.items:
                 day = resolver.date(item)
-                if day is None or isinstance(item, (ir.Permission, ir.Cadence)) or not _comparable(item, real):
+                if day is None or isinstance(item, (ir.Permission, ir.Cadence)) or recurs(item) \
+                        or not _comparable(item, real):
                     continue
                 if previous is not None and day < previous[1]:
                     yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, before "
@@ -127,7 +129,7 @@ def after_too_early(context: Context):
     for file, resolver, real in _dated(context):
         for item in file.spec.items():
             day = resolver.date(item) if _comparable(item, real) else None
-            if isinstance(getattr(item, "when", None), ir.Within):
+            if isinstance(getattr(item, "when", None), _WINDOWS):
                 continue  # a window may start before its dependency; OKR204 checks its due date
             for name in getattr(item, "after", ()):
                 before = file.scope.items.get(name.value)
@@ -231,13 +233,17 @@ def impossible_window(context: Context):
     for file, resolver, real in _dated(context):
         for item in file.spec.items():
             when = getattr(item, "when", None)
-            if not isinstance(when, ir.Within):
+            if not isinstance(when, _WINDOWS):
                 continue
-            if when.days <= 0:
+            if isinstance(when, ir.Within) and when.days <= 0 and when.months <= 0:
                 yield Finding(when.span, "this window has no length: give it at least one day, such as within 1d")
                 continue
-            due = resolver.due(item)
+            due, first = resolver.due(item), resolver.date(item)
             if due is None:
+                continue
+            if isinstance(when, ir.Between) and first is not None and due < first:
+                yield Finding(when.last.span, f"this window ends on {due} ({when.last.text}), before it starts on "
+                              f"{first} ({when.first.text})", "swap the two times, or check them")
                 continue
             for name in getattr(item, "after", ()):
                 before = file.scope.items.get(name.value)
@@ -279,13 +285,46 @@ def date_mismatch(context: Context):
         year, number = quarter_for(file.spec)[1:]
         for item in file.spec.items():
             when = getattr(item, "when", None)
-            if not isinstance(when, ir.At) or when.date is None:
+            if not isinstance(when, ir.At) or when.date is None or resolver.written_holds(item):
                 continue
-            if not resolver.written_holds(item):
-                computed = adjust_for_weekend(resolver.raw(item), resolver.weekends)
-                yield Finding(when.span, f"{when.moment.text} falls on {computed} in "
-                              f"{format_quarter(year, number)}, not on {when.date}",
-                              f"write on {computed}, or correct the relative time")
+            yield _mismatch(resolver, when, resolver.raw(item), format_quarter(year, number))
+
+
+def _mismatch(resolver: Resolver, when: ir.At, raw, quarter: str) -> Finding:
+    """OKR205 for `at TIME on DATE`, saying what the time counts from where that explains it."""
+    moment, written = when.moment, when.date
+    if moment.calendar is not None:
+        last = resolver.period_end(moment, raw)
+        right = _calendar_index(resolver, moment, written)
+        return Finding(when.span, f"{moment.text} of {quarter} runs {raw} to {last}, and {written} is not in it",
+                       f"write {right}, or correct the date" if right else "correct the date, or the week")
+    computed = adjust_for_weekend(raw, resolver.weekends)
+    message = f"{moment.text} falls on {computed} in {quarter}, not on {written}"
+    if moment.anchor in ("start", "end") and not moment.offset_months and moment.offset_days % 7 == 0:
+        base = resolver.start if moment.anchor == "start" else resolver.end
+        which = "first" if moment.anchor == "start" else "last"
+        week = ir.Moment(moment.anchor, 0, calendar="week")
+        message += f": {moment.text} counts from the quarter's {which} day, {base:%A} {base}"
+        return Finding(when.span, message, f"for the week of {week_start(written, resolver.weeks_start)}, write "
+                       f"{_calendar_index(resolver, week, written)}; or write on {computed}")
+    return Finding(when.span, message, f"write on {computed}, or correct the relative time")
+
+
+def _calendar_index(resolver: Resolver, moment: ir.Moment, day) -> str | None:
+    """How to write the calendar week or month that holds `day`, counted from the same anchor
+    as `moment` (`week -1`, `week end+2`, `month 2`)."""
+    anchor = resolver.anchor(ir.Moment(moment.anchor, 0, calendar=moment.calendar))
+    if anchor is None:
+        return None
+    if moment.calendar == "week":
+        count = (week_start(day, resolver.weeks_start) - anchor).days // 7
+    else:
+        count = (day.year - anchor.year) * 12 + day.month - anchor.month
+        if moment.anchor == "start" and count >= 0:
+            count += 1
+    if moment.anchor == "start":
+        return f"{moment.calendar} {count:+d}" if count > 0 and moment.calendar == "week" else f"{moment.calendar} {count}"
+    return f"{moment.calendar} {moment.anchor}{count:+d}" if count else f"{moment.calendar} {moment.anchor}"
 
 
 def _anchored_to_end(item: ir.Item, items: dict, memo: dict[int, bool]) -> bool:
@@ -369,28 +408,73 @@ def impossible_cadence(context: Context):
     """
     for file, resolver, _ in _dated(context):
         for item in file.spec.items():
-            if not isinstance(item, ir.Cadence):
+            if not recurs(item):
                 continue
-            first = resolver.date(item)
-            last = adjust_for_weekend(resolver.moment(item.until), resolver.weekends) if item.until else resolver.end
-            if first is None or last is None:
+            recurrence = item.when if isinstance(item, ir.Meeting) else item
+            dated = resolver.recurring_range(item)
+            if dated is None:
                 continue
-            where = item.until.span if item.until else item.head
+            first, last = (adjust_for_weekend(day, resolver.weekends) for day in dated)
+            where = recurrence.until.span if recurrence.until else _head(item)
+            what = "cadence" if isinstance(item, ir.Cadence) else "meeting"
             if last < first:
-                yield Finding(where, f"this cadence ends on {last}, before it starts on {first}",
+                yield Finding(where, f"this {what} ends on {last}, before it starts on {first}",
                               "swap `from` and `until`, or check their times")
                 continue
-            if item.every < 1:
+            if recurrence.every < 1:
                 continue  # OKR026 says so
-            step_days = {"day": 1, "week": 7, "month": 28}[item.unit] * item.every
+            step_days = {"day": 1, "week": 7, "month": 28}[recurrence.unit] * recurrence.every
             if (last - first).days // step_days + 1 > MAX_OCCURRENCES:
-                yield Finding(where, f"this cadence would happen more than {MAX_OCCURRENCES} times between {first} and {last}",
-                              "check the unit (days or weeks?) and the range")
+                yield Finding(where, f"this {what} would happen more than {MAX_OCCURRENCES} times between {first} "
+                              f"and {last}", "check the unit (days or weeks?) and the range")
+
+
+def _head(item: ir.Item):
+    """Where a recurring item's recurrence is written."""
+    return item.head if isinstance(item, ir.Cadence) else item.when.span
+
+
+@rule("OKR208", "not-in-meeting", ERROR)
+def not_in_meeting(context: Context):
+    """An item placed in a recurring meeting finds no occurrence of it in its time.
+
+    `at -3w in egroup_weekly` falls on the first E-Group Weekly on or after
+    -3w; `between -3w and -2w in egroup_weekly` on the first one in that
+    window. The meeting must recur (`every week on Tuesday`), and happen then.
+
+    Bad:
+        process "Workflow" for FY24-Q1
+        roles
+          CoS "Chief of Staff to the CEO"
+          EGroup "E-Group"
+        phase planning "Planning"
+          meeting weekly "E-Group Weekly" every week on Tuesday from -6w until -4w
+            scheduled by CoS
+            goal "Align on the week"
+          between -3w and -2w in weekly: EGroup proposes OKRs for their functions  # OKR208
+
+    Good:
+        process "Workflow" for FY24-Q1
+        roles
+          CoS "Chief of Staff to the CEO"
+          EGroup "E-Group"
+        phase planning "Planning"
+          meeting weekly "E-Group Weekly" every week on Tuesday from -6w until -2w
+            scheduled by CoS
+            goal "Align on the week"
+          between -3w and -2w in weekly: EGroup proposes OKRs for their functions
+    """
+    for file, resolver, _ in _dated(context):
+        for item in file.spec.items():
+            reason = resolver.misses.get(id(item))
+            if reason is not None:
+                yield Finding(item.when.meeting.span, reason,
+                              "give the meeting a range that covers this time, or change the time")
 
 
 @rule("OKR401", "too-many-occurrences", ERROR)
 def too_many_occurrences(context: Context):
-    """The cadences of a spec happen more than 20,000 times in all.
+    """The cadences and recurring meetings of a spec happen more than 20,000 times in all.
 
     Each cadence is listed at most 1000 times, and a whole schedule at most
     20,000: a schedule longer than that is too long to read, and is almost
@@ -433,7 +517,9 @@ def too_many_occurrences(context: Context):
         over = over_total(file.spec, _resolver(context, file))
         if over is not None:
             cadence, total = over
-            yield Finding(cadence.head, f"the cadences of this spec happen {total:,} times in all, more than the "
-                          f"{MAX_TOTAL_OCCURRENCES:,} a schedule lists; the schedule stops at this cadence",
+            what = "cadence" if isinstance(cadence, ir.Cadence) else "meeting"
+            yield Finding(_head(cadence), f"the cadences and recurring meetings of this spec happen {total:,} times "
+                          f"in all, more than the {MAX_TOTAL_OCCURRENCES:,} a schedule lists; the schedule stops at "
+                          f"this {what}",
                           "repeat less often (every week rather than every day), or shorten the ranges "
                           "with from and until")

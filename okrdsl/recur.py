@@ -1,0 +1,73 @@
+"""When recurring things happen: the occurrences of a cadence or a recurring meeting.
+
+`every 2 weeks on Monday from -4w until end` happens on the first Monday on or
+after -4w, then every 14 days up to the end. `every month on day 31` falls on
+each month's last day where the month is shorter; `every month on first
+Tuesday` on each month's first Tuesday. Without `on`, a recurrence happens on
+its first day and every period after it, as it always has.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import datetime
+from collections.abc import Iterator
+
+from okrdsl import ir
+from okrdsl.calendar import WEEKDAY_NUMBERS, add_months, nth_weekday, shift
+from okrdsl.limits import MAX_OCCURRENCES
+
+_DAYS = {"day": 1, "week": 7}
+
+
+def occurrences(first: datetime.date, last: datetime.date, every: int, unit: str,
+                on: ir.RecurOn | None = None, limit: int = MAX_OCCURRENCES) -> Iterator[datetime.date]:
+    """The days, from `first` to `last`, on which something that recurs happens (at most `limit`)."""
+    if every < 1:
+        return
+    count = 0
+    for day in _days(first, every, unit, on):
+        if day is None or day > last or count >= limit:
+            return
+        if day >= first:
+            count += 1
+            yield day
+
+
+def _days(first: datetime.date, every: int, unit: str, on: ir.RecurOn | None) -> Iterator[datetime.date | None]:
+    if unit != "month":
+        start = first
+        if on is not None and on.weekday is not None and unit == "week":
+            start = shift(first, (WEEKDAY_NUMBERS[on.weekday] - first.weekday()) % 7)
+        index = 0
+        while True:
+            yield shift(start, index * every * _DAYS[unit])
+            index += 1
+    index = 0
+    while True:
+        month = add_months(first.replace(day=1), index * every)
+        if month is None:
+            yield None
+            return
+        if on is not None and on.day is not None:
+            yield month.replace(day=min(on.day, _stdlib_calendar.monthrange(month.year, month.month)[1]))
+        elif on is not None and on.weekday is not None and on.nth is not None:
+            yield nth_weekday(month.year, month.month, on.weekday, on.nth)
+        else:
+            yield add_months(first, index * every)
+        index += 1
+
+
+def count(first: datetime.date, last: datetime.date, every: int, unit: str, on: ir.RecurOn | None = None,
+          limit: int = MAX_OCCURRENCES) -> int:
+    """How many times it happens (at most `limit`), worked out without listing the days
+    where no `on` is given."""
+    if every < 1 or last < first:
+        return 0
+    if on is None and unit != "month":
+        return min((last - first).days // (every * _DAYS[unit]) + 1, limit)
+    if on is None:
+        months = ((last.year - first.year) * 12 + last.month - first.month) // every + 1
+        day = add_months(first, (months - 1) * every)
+        return min(months - (1 if day is None or day > last else 0), limit)
+    return sum(1 for _ in occurrences(first, last, every, unit, on, limit))
