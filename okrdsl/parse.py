@@ -7,6 +7,7 @@ it) is blanked out and the file parsed again, so one run reports up to
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from okrdsl import codes
+from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, parse_month, parse_quarter, week_start
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
@@ -256,8 +258,17 @@ def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
     """Hints for common slips that are not misspelled keywords."""
     if word.startswith("-") and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
         return 'names cannot contain "-": use "_", as in session_1'
-    if re.fullmatch(r"\d+[dw]", word, re.IGNORECASE) and "SIGN" in set(expected):
+    if re.fullmatch(r"0+([dw]|mo)", word, re.IGNORECASE) and "SIGN" in set(expected):
+        return "write start for the quarter's first day, or end for its last"
+    if re.fullmatch(r"\d+([dw]|mo)", word, re.IGNORECASE) and "SIGN" in set(expected):
         return f"write -{word} for before the quarter starts, +{word} for after it starts, or end+{word}"
+    line = text[text.rfind("\n", 0, start) + 1:text.find("\n", start) if "\n" in text[start:] else len(text)]
+    window = re.search(r"\bat\s+(\S+?)\s*(?:\.\.|\bto\b)\s*([^\s:]+)", line)
+    if window and (word.startswith("..") or word == "to"):
+        return f"for a window from one time to another, write between {window[1]} and {window[2]}"
+    week_of = re.search(r"\bweek\s+of\s+(\d{4}-\d{2}-\d{2})", line)
+    if week_of and word == "of":
+        return week_of_hint(text, week_of[1])
     if word.startswith("<") and ">" in text[start:text.find("\n", start)]:
         return "a link cannot contain spaces: write %20 for a space"
     if word.startswith("#"):
@@ -295,3 +306,27 @@ def _at(source: Source, start: int, end: int, code: codes.Code, message: str, hi
     start = min(start, len(source.text))
     end = min(max(end, start), len(source.text))
     return Diagnostic(code.id, code.severity, message, source.span(start, end), hint)
+
+
+def week_of_hint(text: str, written: str) -> str:
+    """The hint for `week of DATE`: the `week N` that holds the date, when the file's
+    process names its quarter (and calendar) in a form that can be read here."""
+    general = "write week N: week 0 is the week that holds the quarter's first day, week -1 the one before"
+    quarter = re.search(r'^process\s+"[^"\n]*"\s+for\s+(\S+)', text, re.MULTILINE)
+    month = re.search(r"^\s+fiscal\s+year\s+starts\s+(\w+)(?:\s+named\s+by\s+(end|start))?", text, re.MULTILINE)
+    weeks = re.search(r"^\s+weeks\s+start\s+(\w+)", text, re.MULTILINE)
+    try:
+        day = datetime.date.fromisoformat(written)
+        fiscal = FiscalCalendar(parse_month(month[1]) if month else 2, month[2] or "end" if month else "end")
+        year, number = parse_quarter(quarter[1]) if quarter else (None, None)
+        first_weekday = next(d for d in WEEKDAY_NUMBERS if weeks and d.startswith(weeks[1].lower()[:3])) \
+            if weeks else "monday"
+    except (ValueError, TypeError, StopIteration):
+        return general
+    if year is None:
+        return general
+    start = fiscal.quarter_start(year, number)
+    index = (week_start(day, first_weekday) - week_start(start, first_weekday)).days // 7
+    shown = f"week {index:+d}" if index > 0 else f"week {index}"
+    return f"write {shown}: {written} is in {shown} of {format_quarter(year, number)}, counted from the week " \
+           f"that holds its first day ({start})"

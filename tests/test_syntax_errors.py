@@ -119,7 +119,7 @@ CASES = [
     ),
     pytest.param(
         'phase p "P"\n  within 1 week after x: PM y\n',
-        [(2, 10, "OKR001", 'unexpected "1": expected a duration such as 1w or 3d')],
+        [(2, 10, "OKR001", 'unexpected "1": expected a duration such as 1w, 3d or 1mo')],
         id="window-in-words",
     ),
     pytest.param(
