@@ -254,3 +254,18 @@ def test_placement_never_lands_before_its_time(found, offset, weekday, every):
     plain, placed = got["plain"][0], got["placed"][0]
     assert placed is not None and plain <= placed < plain + datetime.timedelta(days=7 * every)
     assert placed.weekday() == WEEKDAYS.index(weekday)
+
+
+@pytest.mark.parametrize(("line", "message", "hint"), [
+    ("at -4w..-3w: CEO aligns", 'unexpected "..-3w": expected ":", "after", "as", "in", "on" or an offset such as +1w',
+     "for a window from one time to another, write between -4w and -3w"),
+    ("at -4w to -3w: CEO aligns", 'unexpected "to": expected ":", "after", "as", "in", "on" or an offset such as +1w',
+     "for a window from one time to another, write between -4w and -3w"),
+    ("at week of 2023-01-02: CEO drafts", 'unexpected "of": expected a number such as -2, 0 or +1, or end+1',
+     "write week -4: 2023-01-02 is in week -4 of FY24-Q1, counted from the week that holds its first day (2023-02-01)"),
+    ("at 0w: CEO drafts", 'unexpected "0w": expected a time such as -4w, end+1w, week -2 or session1 + 1w',
+     "write start for the quarter's first day, or end for its last"),
+])
+def test_hints_for_the_time_slips_users_make(line, message, hint):
+    (diagnostic,) = okrdsl.loads(spec_text(f"  {line}\n"))[1]
+    assert (diagnostic.code, diagnostic.message, diagnostic.hint) == ("OKR001", message, hint)
