@@ -10,7 +10,8 @@ from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
 from okrdsl.rules.catalogue import resolve_codes
-from okrdsl.schedule import Schedule, quarter_for, schedule_spec
+from okrdsl.dates import quarter_for
+from okrdsl.schedule import Schedule, schedule_spec
 
 
 @attrs.frozen

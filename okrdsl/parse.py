@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from okrdsl import codes
 from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, parse_month, parse_quarter, week_start
 from okrdsl.diagnostics import Diagnostic
-from okrdsl.grammar import describe_expected, describe_token, keyword_hint, parser
+from okrdsl.grammar import describe_expected, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
 from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, indent_width
 from okrdsl.words import plural

@@ -5,9 +5,9 @@ from __future__ import annotations
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter, week_start
 from okrdsl.diagnostics import Severity
-from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.schedule import Resolver, counted_from, over_total, quarter_for, recurs, resolver_for
+from okrdsl.dates import Resolver, counted_from, quarter_for, resolver_for
+from okrdsl.schedule import recurs
 from okrdsl.words import loop_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -17,7 +17,7 @@ _WINDOWS = (ir.Within, ir.During, ir.Between)
 REFERENCE_QUARTER = (2000, 1)  # for files that name no quarter: relative order is the same in any
 
 
-def _resolver(context: Context, file: File) -> Resolver:
+def resolver_of(context: Context, file: File) -> Resolver:
     """The file's dates in its own quarter, or in a reference quarter when it names none."""
 
     def compute():
@@ -27,14 +27,14 @@ def _resolver(context: Context, file: File) -> Resolver:
     return context.memo(("resolver", file.path), compute)
 
 
-def _dated(context: Context):
+def dated_files(context: Context):
     """Every file with its resolver, and whether its dates are real (it names a quarter).
 
     Without a quarter, relative times still compare with each other, but not with
     dates written with `on`: rules leave those out (see `_comparable`).
     """
     for file in context.files():
-        yield file, _resolver(context, file), quarter_for(file.spec) is not None
+        yield file, resolver_of(context, file), quarter_for(file.spec) is not None
 
 
 def _comparable(item: ir.Item, real: bool) -> bool:
@@ -84,7 +84,7 @@ def out_of_order(context: Context):
           at -5w: PM reviews last quarter's scores
           at -4w: PM drafts the OKRs
     """
-    for file, resolver, real in _dated(context):
+    for file, resolver, real in dated_files(context):
         for phase in file.spec.phases:
             previous = None
             for item in phase.items:
@@ -126,7 +126,7 @@ def after_too_early(context: Context):
         phase publish "Publish"
           at -2w after review: PM publishes the OKRs
     """
-    for file, resolver, real in _dated(context):
+    for file, resolver, real in dated_files(context):
         for item in file.spec.items():
             day = resolver.date(item) if _comparable(item, real) else None
             if isinstance(getattr(item, "when", None), _WINDOWS):
@@ -162,7 +162,7 @@ def time_loop(context: Context):
           at -5w as b: PM holds session B
           at b + 1w as a: PM holds session A
     """
-    for file, resolver, _ in _dated(context):
+    for file, resolver, _ in dated_files(context):
         for name, loop in resolver.loops:
             yield Finding(name.span, f"these items are timed relative to each other in a loop: {loop}",
                           "time one of them from the quarter's start or end instead")
@@ -230,7 +230,7 @@ def impossible_window(context: Context):
           within 3w after session1 after late: CTO and VPP agree the final list
           at -4w as late: VPP sends the draft
     """
-    for file, resolver, real in _dated(context):
+    for file, resolver, real in dated_files(context):
         for item in file.spec.items():
             when = getattr(item, "when", None)
             if not isinstance(when, _WINDOWS):
@@ -279,7 +279,7 @@ def date_mismatch(context: Context):
             goal "Propose cross-functional OKR ideas"
             scheduled by EBA
     """
-    for file, resolver, real in _dated(context):
+    for file, resolver, real in dated_files(context):
         if not real:
             continue
         year, number = quarter_for(file.spec)[1:]
@@ -372,7 +372,7 @@ def after_quarter_end(context: Context):
         phase scoring "Scoring"
           at end+1w: PM closes their KRs
     """
-    for file, resolver, real in _dated(context):
+    for file, resolver, real in dated_files(context):
         memo: dict[int, bool] = {}
         for item in file.spec.items():
             day = resolver.date(item)
@@ -382,144 +382,3 @@ def after_quarter_end(context: Context):
                 yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
                               f"({resolver.end}), but is not timed from the end",
                               "time it from the end, such as end+1w")
-
-
-@rule("OKR207", "impossible-cadence", ERROR)
-def impossible_cadence(context: Context):
-    """A cadence ends before it starts, or repeats more than 1000 times.
-
-    `every week from -2w until end` repeats weekly between the two times; if
-    `until` comes before `from` it never happens, and a range that holds
-    more than 1000 occurrences is almost surely a slip (days for weeks).
-
-    Bad:
-        process "Workflow" for FY23-Q3
-        roles
-          KROwner "Key Result owner"
-        phase scoring "Scoring"
-          every week from end until start: KROwner updates their KRs  # OKR207
-
-    Good:
-        process "Workflow" for FY23-Q3
-        roles
-          KROwner "Key Result owner"
-        phase scoring "Scoring"
-          every week from start until end: KROwner updates their KRs
-    """
-    for file, resolver, _ in _dated(context):
-        for item in file.spec.items():
-            if not recurs(item):
-                continue
-            recurrence = item.when if isinstance(item, ir.Meeting) else item
-            dated = resolver.recurring_range(item)
-            if dated is None:
-                continue
-            first, last = (adjust_for_weekend(day, resolver.weekends) for day in dated)
-            where = recurrence.until.span if recurrence.until else _head(item)
-            what = "cadence" if isinstance(item, ir.Cadence) else "meeting"
-            if last < first:
-                yield Finding(where, f"this {what} ends on {last}, before it starts on {first}",
-                              "swap `from` and `until`, or check their times")
-                continue
-            if recurrence.every < 1:
-                continue  # OKR026 says so
-            step_days = {"day": 1, "week": 7, "month": 28}[recurrence.unit] * recurrence.every
-            if (last - first).days // step_days + 1 > MAX_OCCURRENCES:
-                yield Finding(where, f"this {what} would happen more than {MAX_OCCURRENCES} times between {first} "
-                              f"and {last}", "check the unit (days or weeks?) and the range")
-
-
-def _head(item: ir.Item):
-    """Where a recurring item's recurrence is written."""
-    return item.head if isinstance(item, ir.Cadence) else item.when.span
-
-
-@rule("OKR208", "not-in-meeting", ERROR)
-def not_in_meeting(context: Context):
-    """An item placed in a recurring meeting finds no occurrence of it in its time.
-
-    `at -3w in egroup_weekly` falls on the first E-Group Weekly on or after
-    -3w; `between -3w and -2w in egroup_weekly` on the first one in that
-    window. The meeting must recur (`every week on Tuesday`), and happen then.
-
-    Bad:
-        process "Workflow" for FY24-Q1
-        roles
-          CoS "Chief of Staff to the CEO"
-          EGroup "E-Group"
-        phase planning "Planning"
-          meeting weekly "E-Group Weekly" every week on Tuesday from -6w until -4w
-            scheduled by CoS
-            goal "Align on the week"
-          between -3w and -2w in weekly: EGroup proposes OKRs for their functions  # OKR208
-
-    Good:
-        process "Workflow" for FY24-Q1
-        roles
-          CoS "Chief of Staff to the CEO"
-          EGroup "E-Group"
-        phase planning "Planning"
-          meeting weekly "E-Group Weekly" every week on Tuesday from -6w until -2w
-            scheduled by CoS
-            goal "Align on the week"
-          between -3w and -2w in weekly: EGroup proposes OKRs for their functions
-    """
-    for file, resolver, _ in _dated(context):
-        for item in file.spec.items():
-            reason = resolver.misses.get(id(item))
-            if reason is not None:
-                yield Finding(item.when.meeting.span, reason,
-                              "give the meeting a range that covers this time, or change the time")
-
-
-@rule("OKR401", "too-many-occurrences", ERROR)
-def too_many_occurrences(context: Context):
-    """The cadences and recurring meetings of a spec happen more than 20,000 times in all.
-
-    Each cadence is listed at most 1000 times, and a whole schedule at most
-    20,000: a schedule longer than that is too long to read, and is almost
-    surely a slip (every day for every week, or a range of years). The
-    schedule stops at the cadence that passes the limit.
-
-    Bad:
-        roles
-          PM "Product Manager"
-        phase daily "Daily"
-          every day from -1000d until -1d: PM checks the first dashboard
-          every day from -1000d until -1d: PM checks the second dashboard
-          every day from -1000d until -1d: PM checks the third dashboard
-          every day from -1000d until -1d: PM checks the fourth dashboard
-          every day from -1000d until -1d: PM checks the fifth dashboard
-          every day from -1000d until -1d: PM checks the sixth dashboard
-          every day from -1000d until -1d: PM checks the seventh dashboard
-          every day from -1000d until -1d: PM checks the eighth dashboard
-          every day from -1000d until -1d: PM checks the ninth dashboard
-          every day from -1000d until -1d: PM checks the tenth dashboard
-          every day from -1000d until -1d: PM checks the eleventh dashboard
-          every day from -1000d until -1d: PM checks the twelfth dashboard
-          every day from -1000d until -1d: PM checks the thirteenth dashboard
-          every day from -1000d until -1d: PM checks the fourteenth dashboard
-          every day from -1000d until -1d: PM checks the fifteenth dashboard
-          every day from -1000d until -1d: PM checks the sixteenth dashboard
-          every day from -1000d until -1d: PM checks the seventeenth dashboard
-          every day from -1000d until -1d: PM checks the eighteenth dashboard
-          every day from -1000d until -1d: PM checks the nineteenth dashboard
-          every day from -1000d until -1d: PM checks the twentieth dashboard
-          every day from -1000d until -1d: PM checks the last dashboard  # OKR401
-
-    Good:
-        roles
-          PM "Product Manager"
-        phase daily "Daily"
-          every week from -1000d until -1d: PM checks the dashboards
-    """
-    for file in context.files():
-        over = over_total(file.spec, _resolver(context, file))
-        if over is not None:
-            cadence, total = over
-            what = "cadence" if isinstance(cadence, ir.Cadence) else "meeting"
-            yield Finding(_head(cadence), f"the cadences and recurring meetings of this spec happen {total:,} times "
-                          f"in all, more than the {MAX_TOTAL_OCCURRENCES:,} a schedule lists; the schedule stops at "
-                          f"this {what}",
-                          "repeat less often (every week rather than every day), or shorten the ranges "
-                          "with from and until")
