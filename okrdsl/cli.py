@@ -36,6 +36,10 @@ class _Group(click.Group):
             # Every command prints inside _exiting, which keeps its status; this is a last resort.
             _discard_stdout()
             sys.exit(1)
+        except MemoryError:
+            click.echo("okrdsl: out of memory: the specs checked together are too large for this machine; "
+                       "check fewer files at a time, or split the largest specs", err=True)
+            sys.exit(2)
         except Exception as error:  # noqa: BLE001 - the last line of defence
             from okrdsl.report.safe import shown
 
@@ -67,7 +71,7 @@ ROOT_OPTION = click.option(
 
 
 @main.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "gitlab", "sarif"]),
               default="text", show_default=True,
               help="text for people; json, github (workflow commands), gitlab (Code Quality) or sarif for tools.")
@@ -144,7 +148,7 @@ class _Day(click.ParamType):
 
 @main.command(epilog=EXIT_CODES.replace("no errors found (warnings alone pass, unless --strict)", "the schedule was printed")
               .replace("errors found (syntax errors included)", "the spec has errors (printed on standard error)"))
-@click.argument("spec", type=click.Path(path_type=str))
+@click.argument("spec", type=click.Path(readable=False, path_type=str))
 @click.option("--quarter", metavar="Q", help="Schedule for this quarter (FY23-Q3, FY23 Q3 or fy23q3) instead of the spec's.")
 @click.option("--today", type=_Day(), metavar="YYYY-MM-DD",
               help='Mark what is overdue, due this week and due next week ("today" for today).')
@@ -184,9 +188,14 @@ def _exiting(status: int):
     the output is dropped, and success stays success."""
     try:
         yield
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None when the command was started with standard output closed
+            sys.stdout.flush()
     except BrokenPipeError:
         _discard_stdout()
+    except OSError as error:  # a full disk, say: the output could not be written, so the run failed
+        _discard_stdout()
+        click.echo(f"okrdsl: cannot write the output: {error.strerror or error}", err=True)
+        sys.exit(2)
     sys.exit(status)
 
 

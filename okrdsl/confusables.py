@@ -33,10 +33,14 @@ def skeleton(name: str) -> str:
 
 
 def describe_difference(name: str, other: str) -> str:
-    """The characters of `name` that are not plain ASCII where `other` differs, named:
-    'С (U+0421 CYRILLIC CAPITAL LETTER ES), Е (U+0415 CYRILLIC CAPITAL LETTER IE)'."""
-    odd = []
-    for char in dict.fromkeys(name):
-        if char not in other and (not char.isascii() or not char.isprintable()):
-            odd.append(f"{char} (U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')})")
-    return ", ".join(odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
+    """The characters that make two look-alike names differ, named, and which name holds
+    them: 'С (U+0421 CYRILLIC CAPITAL LETTER ES) in "СЕО"'. Only characters that are not
+    plain ASCII are named (of a pair such as С and C, the Cyrillic one)."""
+    parts = []
+    for word, against in ((name, other), (other, name)):
+        odd = [char for char in dict.fromkeys(word) if char not in against and (not char.isascii() or not char.isprintable())]
+        if odd:
+            listed = ", ".join(f"{char} (U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')})"
+                               for char in odd[:3])
+            parts.append(f'{listed}{f" and {len(odd) - 3} more" if len(odd) > 3 else ""} in "{word}"')
+    return "; ".join(parts) or "characters that look the same"

@@ -34,8 +34,8 @@ def _problem(path: str, code: codes.Code, message: str, hint: str | None = None,
 
 def project_root(path: str) -> str:
     """The project a checked path belongs to: the nearest folder at or above it that holds
-    .git or pyproject.toml; failing that, the current folder if the path is inside it, or
-    else the path's own folder. Symbolic links in `path` are not followed."""
+    .git or pyproject.toml; failing that, the folder named (or the named file's folder).
+    Symbolic links in `path` are not followed."""
     absolute = os.path.abspath(path)
     folder = absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else os.path.dirname(absolute)
     current = folder
@@ -46,8 +46,7 @@ def project_root(path: str) -> str:
         if parent == current:
             break
         current = parent
-    here = os.getcwd()
-    return here if is_inside(absolute, here) else folder
+    return folder
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -65,7 +64,8 @@ def refuse_outside(path: str, root: str, span: Span | None = None, written: str 
     if written is not None:
         what = f'cannot include "{written}": it is'
     else:
-        what = f"{path} links to a file" if os.path.islink(path) else f"{path} is"
+        kind = "folder" if os.path.isdir(path) else "file"
+        what = f"{path} links to a {kind}" if os.path.islink(path.rstrip(os.sep) or path) else f"{path} is"
     return _problem(
         span.path if span else path, codes.FILE_REFUSED,
         f"{what} outside the project ({root}), and okrdsl reads only files inside it",
@@ -171,21 +171,32 @@ def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], lis
                                      "no such file or folder: the path holds a NUL character"))
             continue
         its_root = root or project_root(path)
+        try:
+            os.lstat(path)
+        except FileNotFoundError:
+            problems.append(_problem(path, codes.FILE_NOT_FOUND, f"no such file or folder: {path}"))
+            continue
+        except OSError as error:  # a folder on the way cannot be searched
+            problems.append(_problem(path, codes.UNREADABLE, f"{path} could not be read: {error.strerror or error}",
+                                     hint="check the permissions of the folders on its path"))
+            continue
         if os.path.isdir(path):
+            refused = refuse_outside(path, its_root)
+            if refused is not None:
+                problems.append(refused)
+                continue
             inside, trouble = _walk(path, its_root)
             problems.extend(trouble)
             if not inside and not trouble:
                 problems.append(_problem(path, codes.NO_FILES, f"no .okrp files in {path}",
                                          hint="check the path: nothing was checked here"))
             found.extend((p, its_root) for p in inside)
-        elif os.path.lexists(path):
+        else:
             refused = refuse_outside(path, its_root)
             if refused is not None:
                 problems.append(refused)
             else:
                 found.append((path, its_root))
-        else:
-            problems.append(_problem(path, codes.FILE_NOT_FOUND, f"no such file or folder: {path}"))
     unique: dict[str, tuple[str, str]] = {}
     for path, its_root in found:
         unique.setdefault(os.path.realpath(path), (os.path.normpath(path), its_root))

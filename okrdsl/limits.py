@@ -36,5 +36,6 @@ MAX_SUGGESTION_WORK = 100_000
 # Output: findings shown in text, per line and per file; the rest are counted on a closing line.
 MAX_FINDINGS_PER_LINE = 10
 MAX_FINDINGS_PER_FILE = 200
+MAX_MESSAGE_CHARS = 400  # a message or hint in text output; a longer one (quoting a huge name) is cut
 SOURCE_WINDOW = 100  # characters of a long source line shown around the caret
 MAX_LOOP_SHOWN = 10  # names of a loop (OKR203, OKR305) a message shows; the rest are counted

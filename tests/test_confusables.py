@@ -21,8 +21,13 @@ def test_look_alikes_share_a_skeleton_and_different_names_do_not():
 def test_the_difference_names_each_odd_character_once():
     assert describe_difference("\u0421\u0415\u041e\u041e", "CEO") == (
         "\u0421 (U+0421 CYRILLIC CAPITAL LETTER ES), \u0415 (U+0415 CYRILLIC CAPITAL LETTER IE), "
-        "\u041e (U+041E CYRILLIC CAPITAL LETTER O)"
+        '\u041e (U+041E CYRILLIC CAPITAL LETTER O) in "\u0421\u0415\u041e\u041e"'
     )
+
+
+def test_the_difference_is_named_whichever_name_comes_first():
+    # The plain name declared after its look-alike: the odd letters are the other name's.
+    assert describe_difference("VPP", "V\u0420P") == '\u0420 (U+0420 CYRILLIC CAPITAL LETTER ER) in "V\u0420P"'
 
 
 def test_a_look_alike_in_a_quarter_of_a_role_from_the_catalogue(tmp_path):
@@ -36,9 +41,9 @@ def test_a_look_alike_in_a_quarter_of_a_role_from_the_catalogue(tmp_path):
              if d.code == "OKR507"]
     assert found == [
         (3, 3, f'role "\u0421EO" looks like role "CEO" ({tmp_path / "roles.okrp"}:2:3) but is spelled with other '
-               "characters: \u0421 (U+0421 CYRILLIC CAPITAL LETTER ES)"),
+               "characters: \u0421 (U+0421 CYRILLIC CAPITAL LETTER ES) in \"\u0421EO\""),
         (6, 13, f'step "r\u0435view" looks like step "review" ({tmp_path / "q.okrp"}:5:13) but is spelled with '
-                "other characters: \u0435 (U+0435 CYRILLIC SMALL LETTER IE)"),
+                "other characters: \u0435 (U+0435 CYRILLIC SMALL LETTER IE) in \"r\u0435view\""),
     ]
 
 

@@ -104,11 +104,44 @@ def test_the_project_is_the_nearest_folder_with_git_or_pyproject(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     assert project_root("repo/team/specs/q.okrp") == str(tmp_path / "repo")
     assert project_root("repo/team/specs") == str(tmp_path / "repo")
-    # No marker above: the current folder, when the path lies in it; else the path's own folder.
+    # No marker above: the folder named, or the named file's own folder; never the current
+    # folder, which a CI job may have set anywhere above the specs (even at /).
     (tmp_path / "loose").mkdir()
-    assert project_root("loose/q.okrp") == str(tmp_path)
-    monkeypatch.chdir(tmp_path / "repo")
-    assert project_root(str(tmp_path / "loose" / "q.okrp")) == str(tmp_path / "loose")
+    assert project_root("loose/q.okrp") == str(tmp_path / "loose")
+    assert project_root("loose") == str(tmp_path / "loose")
+
+
+def test_a_linked_folder_that_leaves_the_project_is_refused_not_searched(project, tmp_path):
+    (tmp_path / "elsewhere" / "deep").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "deep" / "s.okrp").write_text(f"bad line {SECRET}\n", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", project / "specs")
+    os.symlink("/", project / "rootlink")
+    code, output = run("check", "specs", "rootlink")
+    assert code == 1
+    assert SECRET not in output
+    assert [line for line in output.splitlines() if not line.startswith(" ")] == [
+        f"rootlink:1:1: error: rootlink links to a folder outside the project ({project}), "
+        "and okrdsl reads only files inside it [OKR107]",
+        f"specs:1:1: error: specs links to a folder outside the project ({project}), "
+        "and okrdsl reads only files inside it [OKR107]",
+        "2 errors, 0 warnings in 0 files",
+    ]
+
+
+def test_root_also_bounds_a_folder_search(project):
+    (project / "inner").mkdir()
+    (project / "outer.okrp").write_text(f"bad line {SECRET}\n", encoding="utf-8")
+    code, output = run("check", "--root", "inner", ".")
+    assert code == 1 and SECRET not in output
+    assert output.splitlines()[0].endswith("is outside the project (inner), and okrdsl reads only files inside it [OKR107]")
+
+
+def test_without_a_project_marker_a_check_from_far_above_stays_in_the_folder_named(tmp_path, monkeypatch):
+    (tmp_path / "x" / "specs").mkdir(parents=True)
+    os.symlink("/proc/self/environ", tmp_path / "x" / "specs" / "leak.okrp")
+    monkeypatch.chdir("/")
+    code, output = run("check", str(tmp_path / "x" / "specs"))
+    assert code == 1 and "OKR107" in output and "PATH=" not in output
 
 
 def test_an_include_of_a_file_that_is_not_a_spec_is_refused(project):
@@ -259,5 +292,71 @@ def test_docs_security_md_states_the_limits_in_force():
         f"per check | {limits.MAX_SUGGESTION_WORK:,};",
         f"| {limits.MAX_FINDINGS_PER_LINE}, {limits.MAX_FINDINGS_PER_FILE} |",
         f"around the caret | {limits.SOURCE_WINDOW} |",
+        f"message or hint (text output) | {limits.MAX_MESSAGE_CHARS};",
     ]
     assert [line for line in stated if line not in text] == []
+
+
+def test_a_file_name_that_reads_as_a_ci_command_cannot_start_a_line(project):
+    (project / "::error file=README.md,line=1::pwned.okrp").write_text('phase k "K"\n  at -1w: CEO x\n', encoding="utf-8")
+    (project / "##vso[task.setvariable variable=x]1.okrp").write_text('phase k "K"\n  at -1w: CEO x\n', encoding="utf-8")
+    code, output = run("check", ".")
+    assert code == 1
+    assert not [line for line in output.splitlines() if line.startswith(("::", "##"))]
+    assert output.splitlines()[0] == ('./##vso[task.setvariable variable=x]1.okrp:2:11: error: '
+                                      '"CEO" is not a declared role [OKR102]')
+
+
+def test_a_schedule_title_that_reads_as_a_ci_command_cannot_start_a_line(project):
+    (project / "q.okrp").write_text('process "::error::pwned" for FY23-Q3\n', encoding="utf-8")
+    code, output = run("schedule", "q.okrp")
+    assert output.splitlines()[0].startswith("\\x3a:error::pwned: FY23-Q3")
+
+
+def test_a_file_name_that_is_not_utf8_is_written_in_every_format(project):
+    import json
+
+    name = os.fsdecode(b"e\xff.okrp")
+    (project / name).write_text('roles\n  A "a"\nphase p "P"\n  at -1w: B x\n', encoding="utf-8")
+    for output_format in ("text", "json", "github", "gitlab", "sarif"):
+        code, output = run("check", "--format", output_format, ".")
+        assert code == 1, (output_format, output)
+        assert "internal error" not in output
+    assert {f["path"] for f in json.loads(run("check", "--format", "json", ".")[1])} == {"e\\xff.okrp"}
+
+
+def test_a_message_quoting_a_huge_name_is_cut(project):
+    name = "R" + "x" * 9000
+    (project / "q.okrp").write_text(f'roles\n  {name} "r"\nphase p "P"\n  at -1w: {name}y drafts\n', encoding="utf-8")
+    code, output = run("check", "q.okrp")
+    assert code == 1
+    assert max(len(line) for line in output.splitlines()) < 500
+    assert "\u2026" in output
+
+
+def test_an_unreadable_path_named_on_the_command_line_is_okr014_not_a_usage_error(project, monkeypatch):
+    (project / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)  # as a user without read access sees it
+    real = os.lstat
+
+    def lstat(path, *args, **kwargs):
+        if str(path).endswith("hidden.okrp"):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    code, output = run("check", "q.okrp", "locked/hidden.okrp")
+    assert code == 1
+    assert output.splitlines()[0] == "locked/hidden.okrp:1:1: error: locked/hidden.okrp could not be read: Permission denied [OKR014]"
+
+
+def test_output_that_cannot_be_written_is_said_on_standard_error(project):
+    (project / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "okrdsl", "check", "q.okrp"], cwd=project, stdout=full,
+                                capture_output=False, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (2, "okrdsl: cannot write the output: No space left on device\n")
+    closed = subprocess.run([sys.executable, "-m", "okrdsl", "check", "q.okrp"], cwd=project, stdout=None,
+                            stderr=subprocess.PIPE, text=True, timeout=60, close_fds=True,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 0 and "internal error" not in closed.stderr

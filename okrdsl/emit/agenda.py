@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from okrdsl.report.safe import json_text, shown, width
+from okrdsl.report.safe import json_text, line_start, shown, width
 from okrdsl.schedule import Entry, Schedule
 
 _STATUS_COLOURS = {"overdue": "red", "this week": "yellow", "next week": "cyan"}
@@ -53,7 +53,7 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
         return "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)) + "  " + cells[-1]
 
     lines = [
-        shown(f"{schedule.title}: {schedule.name}, {schedule.start.isoformat()} to {schedule.end.isoformat()}")
+        line_start(shown(f"{schedule.title}: {schedule.name}, {schedule.start.isoformat()} to {schedule.end.isoformat()}"))
         + (f" (today {today.isoformat()})" if today else ""),
         "",
         style(line(header).rstrip(), bold=True),

@@ -64,7 +64,7 @@ def gitlab(diagnostics, sources, file_count, style=None) -> str:
         # Some messages name a position ("the role at roles.okrp:3:3"): leave it out.
         base = f"{d.code}\0{d.span.path}\0{_POSITION.sub('', d.message)}"
         seen[base] = seen.get(base, 0) + 1
-        fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()
+        fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode("utf-8", "surrogateescape")).hexdigest()
         issues.append({
             "type": "issue",
             "description": f"{d.message} [{d.code}]",

@@ -13,6 +13,8 @@ import json
 import re
 import unicodedata
 
+from okrdsl.limits import MAX_MESSAGE_CHARS
+
 # C0 controls, DEL and C1 controls; bidirectional controls (marks, embeddings and
 # overrides, isolates); line and paragraph separators; lone surrogates (the bytes of a
 # file name that is not UTF-8).
@@ -29,6 +31,29 @@ def shown(text: str, keep: str = "") -> str:
     return _UNSAFE.sub(lambda m: m[0] if m[0] in keep else _NAMED.get(m[0]) or _escape(m[0]), text)
 
 
+def shown_path(path: str) -> str:
+    """A file's name, `shown`, and never the start of a CI command: a name that begins with
+    `::` (a GitHub Actions workflow command) or `##` (an Azure Pipelines one) gets `./` before it."""
+    safe = shown(path)
+    return "./" + safe if safe.startswith(_COMMANDS) else safe
+
+
+def line_start(text: str) -> str:
+    """Text that begins an output line, with its first character escaped if it would make the
+    line a CI command (`::error ...`, `##vso[...]`)."""
+    return _escape(text[0]) + text[1:] if text.startswith(_COMMANDS) else text
+
+
+def clipped(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """A message or hint cut to `limit` characters, with `…` where it is cut, so that a
+    long value a spec quotes (a name of thousands of characters) cannot flood the output."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_COMMANDS = ("::", "##")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -39,7 +64,16 @@ def json_text(data) -> str:
     JSON escape (`\\u009b`, `\\u202e`), so that JSON read on a terminal is safe too. (json
     escapes C0 controls in strings itself; outside strings JSON holds only ASCII.)"""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _UNSAFE.sub(lambda m: m[0] if m[0] < " " else f"\\u{ord(m[0]):04x}", text)
+    return _UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match) -> str:
+    char = match[0]
+    if char < " ":
+        return char  # already escaped by json, as part of an escape such as \n
+    if "\udc80" <= char <= "\udcff":  # a byte of a file name that is not UTF-8: the text \xff
+        return f"\\\\x{ord(char) - 0xDC00:02x}"
+    return f"\\u{ord(char):04x}"
 
 
 def width(text: str) -> int:

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from okrdsl.diagnostics import Diagnostic, Severity, count
 from okrdsl.limits import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_LINE, SOURCE_WINDOW
-from okrdsl.report.safe import shown, width
+from okrdsl.report.safe import clipped, shown, shown_path, width
 from okrdsl.source import Source
 from okrdsl.words import plural
 
@@ -25,7 +25,8 @@ def format_text(diagnostic: Diagnostic, sources: dict[str, Source], style=lambda
     """
     span = diagnostic.span
     severity = style(str(diagnostic.severity), fg=_COLOURS[diagnostic.severity], bold=True)
-    lines = [f"{style(shown(str(span)), bold=True)}: {severity}: {shown(diagnostic.message)} [{diagnostic.code}]"]
+    where = f"{shown_path(span.path)}:{span.line}:{span.column}"
+    lines = [f"{style(where, bold=True)}: {severity}: {shown(clipped(diagnostic.message))} [{diagnostic.code}]"]
     source = sources.get(span.path)
     line = source.line_text(span.line) if source is not None else ""
     if line.strip():
@@ -37,7 +38,7 @@ def format_text(diagnostic: Diagnostic, sources: dict[str, Source], style=lambda
         lines.append(f" {number} | {before}{under}{after}")
         lines.append(f" {gutter} | {' ' * width(before)}{carets}")
     if diagnostic.hint:
-        lines.append(f" {' ' * len(str(span.line))} = hint: {shown(diagnostic.hint)}")
+        lines.append(f" {' ' * len(str(span.line))} = hint: {shown(clipped(diagnostic.hint))}")
     return "\n".join(lines)
 
 
@@ -91,9 +92,9 @@ def findings(diagnostics, sources: dict[str, Source], style=lambda text, **_: te
             if left and room < MAX_FINDINGS_PER_LINE:
                 left_in_file += left
             elif left:
-                blocks.append(f"{shown(path)}:{number}: ... and {plural(left, 'more finding')} on this line")
+                blocks.append(f"{shown_path(path)}:{number}: ... and {plural(left, 'more finding')} on this line")
         if left_in_file:
-            blocks.append(f"{shown(path)}: ... and {plural(left_in_file, 'more finding')} in this file")
+            blocks.append(f"{shown_path(path)}: ... and {plural(left_in_file, 'more finding')} in this file")
     return blocks
 
 
