@@ -360,3 +360,21 @@ def test_output_that_cannot_be_written_is_said_on_standard_error(project):
                             stderr=subprocess.PIPE, text=True, timeout=60, close_fds=True,
                             preexec_fn=lambda: os.close(1))
     assert closed.returncode == 0 and "internal error" not in closed.stderr
+
+
+def test_a_mention_of_an_unknown_role_is_not_offered_a_keyword(project):
+    (project / "q.okrp").write_text('roles\n  CEO "c"\nphase k "K"\n  at -1w: CEO x @Zed\n', encoding="utf-8")
+    code, output = run("check", "q.okrp")
+    assert "did you mean" not in output and "= hint: declare it in a roles block" in output
+
+
+def test_running_out_of_memory_is_said_plainly(project, monkeypatch):
+    import okrdsl.check
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(okrdsl.check, "check", exhausted)
+    code, output = run("check", ".")
+    assert code == 2
+    assert output.startswith("okrdsl: out of memory: the specs checked together are too large for this machine")

@@ -37,16 +37,20 @@ def unknown_role(context: Context):
     for file in context.files():
         if not file.complete:
             continue  # an include failed (reported as such): its roles are unknown, not undeclared
+        source = context.workspace.sources.get(file.path)
         for name in role_references(file.spec):
             if file.scope.role(name.value) is None:
-                yield Finding(name.span, f'"{name.value}" is not a declared role', _role_hint(context, name.value, file.scope))
+                first = source is not None and not source.line_text(name.span.line)[: name.span.column - 1].strip()
+                yield Finding(name.span, f'"{name.value}" is not a declared role',
+                              _role_hint(context, name.value, file.scope, first))
 
 
-def _role_hint(context: Context, word: str, scope) -> str:
-    if word in keywords():
+def _role_hint(context: Context, word: str, scope, first_on_line: bool) -> str:
+    """A close role; or, for the first word of a line (read as a sub-step's role), a keyword."""
+    if word in keywords() and first_on_line:
         return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
                 "check that the line sits under the right block")
-    return (context.suggest(word, scope.role_names) or did_you_mean(word, keywords())
+    return (context.suggest(word, scope.role_names) or (did_you_mean(word, keywords()) if first_on_line else None)
             or "declare it in a roles block, or include the role catalogue")
 
 
