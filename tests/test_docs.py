@@ -101,3 +101,33 @@ def test_yaml_examples_parse_and_their_okrdsl_commands_run(block, tmp_path):
             assert result.exit_code in (0, 1), f"{block.id}: $ {command}\n{result.output}"
     finally:
         os.chdir(cwd)
+
+
+def test_the_times_table_gives_the_dates_okrdsl_computes():
+    """Each row of the table in language.md's times section, written as a step in a phase of
+    its own, falls on the date (and is due on the day) the table says, in FY24-Q1."""
+    from okrdsl.schedule import schedule_spec
+
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## times\n"):text.index("\n## actors\n")]
+    rows = re.findall(r"^\| `([^`]+)` \| [^\n]* \| ([^|\n]+) \|$", section, re.MULTILINE)
+    assert len(rows) >= 40
+    spec_text = (
+        'roles\n  PM "Product Manager"\n\nprocess "Times" for FY24-Q1\n  fiscal year starts February\n\n'
+        'phase helpers "Items the table names"\n'
+        '  meeting egroup_weekly "E-Group Weekly" every week on Tuesday\n    scheduled by PM\n    goal "Meet"\n'
+        "  at -6w as kickoff: PM kicks off\n"
+        '  meeting session1 "Session 1" at -6w\n    scheduled by PM\n    goal "Meet"\n'
+        "  at -4w as propose: PM proposes\n"
+        "  during week -3 as lock: PM locks\n"
+    )
+    spec_text += "".join(f'\nphase row{i} "Row {i}"\n  {written}: PM does row {i}\n' for i, (written, _) in enumerate(rows))
+    spec, diagnostics = okrdsl.loads(spec_text, "times.okrp")
+    assert diagnostics == ()
+    entries = {entry.phase: entry for entry in schedule_spec(spec).entries}
+    for i, (written, expected) in enumerate(rows):
+        entry = entries[f"row{i}"]
+        days = re.findall(r"\d{4}-\d{2}-\d{2} \w{3}", expected)
+        got = [f"{day} {day:%a}" for day in (entry.date, entry.due) if day is not None]
+        assert got == days, f"{written}: the table says {expected.strip()}"
+        assert days or expected.strip() == "undated", written

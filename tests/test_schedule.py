@@ -172,12 +172,31 @@ def test_schedule_json_lists_every_item():
     assert code == 0
     data = json.loads(output)
     assert (data["quarter"], data["start"], data["end"]) == ("FY23-Q2", "2022-05-01", "2022-07-31")
-    assert set(data["items"][0]) == {"id", "kind", "phase", "date", "due", "offset", "actors", "text"}
+    assert set(data["items"][0]) == {"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text"}
     spec, _ = okrdsl.load(SPECS / "fy23-q2.okrp")
     cadences = [e for e in data["items"] if e["kind"] == "cadence"]
     assert [e["date"] for e in cadences] == ["2022-05-01", "2022-06-01", "2022-07-01"]
     assert len(data["items"]) == len(list(spec.items())) - 1 + len(cadences)
     assert data["items"] == sorted(data["items"], key=lambda e: (e["date"] is None, e["date"] or ""))
+
+
+def test_schedule_json_says_what_an_item_comes_after(tmp_path):
+    path = tmp_path / "ordered.okrp"
+    path.write_text(
+        'roles\n  EGroup "E-Group"\n\nprocess "P" for FY24-Q1\n\nphase planning "Planning"\n'
+        "  at -4w as propose: EGroup proposes OKRs for their functions\n"
+        "  at -3w as review: EGroup reviews the draft\n"
+        "  after propose: EGroup posts functional OKRs\n"
+        "  after propose, review as final: EGroup finalises the OKRs\n", encoding="utf-8")
+    code, output = run("schedule", str(path), "--format", "json")
+    assert code == 0
+    items = [(e["id"], e["date"], e["offset"], e["after"]) for e in json.loads(output)["items"]]
+    assert items == [
+        ("propose", "2023-01-04", "-4w", []),
+        ("planning/after-propose", None, "after propose", ["propose"]),
+        ("review", "2023-01-11", "-3w", []),
+        ("final", None, "after propose, review", ["propose", "review"]),
+    ]
 
 
 def test_schedule_json_with_today_marks_status():

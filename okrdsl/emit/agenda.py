@@ -67,7 +67,11 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
 
 
 def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
-    """{"quarter", "start", "end", "items": [{"id", "kind", "phase", "date", "due", "offset", "actors", "text"}]}."""
+    """{"quarter", "start", "end", "items": [{"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text"}]}.
+
+    `after` lists the ids an item comes after (`at -3w after review`, `after propose:`); for
+    an item that is only ordered, with no date of its own, it is what places it in the list.
+    """
     items = []
     for entry in schedule.entries:
         item = {
@@ -77,6 +81,7 @@ def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
             "date": entry.date.isoformat() if entry.date else None,
             "due": entry.due.isoformat() if entry.due else None,
             "offset": entry.written,
+            "after": list(entry.after),
             "actors": list(entry.actors),
             "text": entry.text,
         }
