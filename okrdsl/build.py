@@ -399,4 +399,5 @@ class _Builder(TimeBuilder):
 def _when_slug(tree: Tree) -> str:
     """The time of a step as a compact word for derived ids: -4w, end+1w, 2021-09-20."""
     words = [t.value for t in all_tokens(tree) if t.type not in ("AT",)]
-    return re.sub(r"\s*([+-])\s*", r"\1", " ".join(words)).replace(" ", "-")
+    text = re.sub(r"\b(week|month) (?=\d)", r"\1+", " ".join(words))  # week 1 and week -1 stay apart
+    return re.sub(r"\s*([+-])\s*", r"\1", text).replace(" ", "-")

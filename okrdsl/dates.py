@@ -198,14 +198,15 @@ class Resolver:
         the span of the process (and one period past it, so that the last item can fall in it)."""
         if isinstance(item, ir.Cadence):
             first = self.raw(item)
-            last = self.moment(item.until) if item.until else self.end
+            last = self.period_end(item.until, self.moment(item.until)) if item.until else self.end
             every = item.every
         else:
             recurrence = item.when
             low, high = self.span()
             first = self.moment(recurrence.start) if recurrence.start else low
             period = recurrence.every * (31 if recurrence.unit == "month" else 7 if recurrence.unit == "week" else 1)
-            last = self.moment(recurrence.until) if recurrence.until else shift(high, period)
+            last = self.period_end(recurrence.until, self.moment(recurrence.until)) if recurrence.until \
+                else shift(high, period)
             every = recurrence.every
         if first is None or last is None or every < 1:
             return None
@@ -231,12 +232,14 @@ class Resolver:
         when = getattr(item, "when", None)
         if not isinstance(when, ir.At) or when.date is None:
             return True
-        raw = self.raw(item)
-        if raw is None:
+        if self.raw(item) is None:
+            return True
+        base = self.moment(when.moment)  # the time itself, before any placement in a meeting
+        if base is None:
             return True
         if when.moment.calendar is not None:
-            return raw <= when.date <= self.period_end(when.moment, raw)
-        return when.date in (raw, adjust_for_weekend(raw, self.weekends))
+            return base <= when.date <= self.period_end(when.moment, base)
+        return when.date in (base, adjust_for_weekend(base, self.weekends))
 
     def keep_written(self, item: ir.Item) -> bool:
         """Whether the item's date is one written with `on` (kept off the weekend rule)."""

@@ -269,3 +269,28 @@ def test_placement_never_lands_before_its_time(found, offset, weekday, every):
 def test_hints_for_the_time_slips_users_make(line, message, hint):
     (diagnostic,) = okrdsl.loads(spec_text(f"  {line}\n"))[1]
     assert (diagnostic.code, diagnostic.message, diagnostic.hint) == ("OKR001", message, hint)
+
+
+def test_an_item_after_an_ordered_step_is_compared_with_what_that_step_follows(tmp_path):
+    body = "  at -4w as propose: CEO proposes\n  after propose as post: CEO posts\n  at -5w after post: CoS comments\n"
+    assert check_codes(body, tmp_path=tmp_path) == [
+        (9, "OKR201", 'the step "CoS comments" falls on 2022-12-28, before step "propose" above it (2023-01-04)'),
+        (9, "OKR202", 'the step "CoS comments" comes after "post", but falls on 2022-12-28, before post can happen: '
+                      "post comes after what falls on 2023-01-04"),
+    ]
+
+
+def test_a_date_beside_a_time_placed_in_a_meeting_is_checked_against_the_time(tmp_path):
+    body = WEEKLY + "  at -1w on 2023-01-25 in weekly as a: CEO a\n"
+    assert dated(body)["a"][0] == D(2023, 1, 31)  # the Tuesday after -1w
+    assert check_codes(body, tmp_path=tmp_path) == []  # the date written is -1w itself: no OKR205
+
+
+def test_until_a_calendar_week_runs_to_its_last_day():
+    got = dated("  every week on Friday from week end-1 until week end: CoS reports\n")
+    assert sorted(day for day, _ in got.values()) == [D(2023, 4, 21), D(2023, 4, 28)]
+
+
+def test_derived_ids_keep_the_sign_of_a_calendar_index():
+    spec, _ = okrdsl.loads(spec_text("  at week -1: CEO a\n  at week 1: CEO b\n  at week end+1: CEO c\n"))
+    assert [item.key for item in spec.items()] == ["p/week-1", "p/week+1", "p/week-end+1"]

@@ -127,16 +127,49 @@ def after_too_early(context: Context):
           at -2w after review: PM publishes the OKRs
     """
     for file, resolver, real in dated_files(context):
+        ordered: dict = {}  # the earliest day of each item that is only ordered
         for item in file.spec.items():
             day = resolver.date(item) if _comparable(item, real) else None
             if isinstance(getattr(item, "when", None), _WINDOWS):
                 continue  # a window may start before its dependency; OKR204 checks its due date
             for name in getattr(item, "after", ()):
                 before = file.scope.items.get(name.value)
-                before_day = resolver.date(before.node) if before and _comparable(before.node, real) else None
+                before_day = _earliest(before.node, file, resolver, real, ordered) if before else None
                 if day is not None and before_day is not None and before_day > day:
+                    when = f"({before_day})" if resolver.date(before.node) else \
+                        f"can happen: {name.value} comes after what falls on {before_day}"
                     yield Finding(name.span, f'{_describe(item)} comes after "{name.value}", but falls on {day}, '
-                                  f"before {name.value} ({before_day})", "give it a later time, or drop the dependency")
+                                  f"before {name.value} {when}", "give it a later time, or drop the dependency")
+
+
+def _earliest(item: ir.Item, file: File, resolver: Resolver, real: bool, memo: dict):
+    """The earliest day an item can happen: its date, or for an item that is only ordered
+    (`after x:`), the latest earliest day of what it comes after, followed without recursion.
+    None when nothing dated comes before it."""
+    if isinstance(getattr(item, "when", None), ir.Following):
+        pending = [item]
+        while pending:
+            current = pending[-1]
+            if id(current) in memo:
+                pending.pop()
+                continue
+            memo[id(current)] = None  # until known: a loop (OKR203) adds nothing
+            befores = [file.scope.items[n.value].node for n in current.after if n.value in file.scope.items]
+            waiting = [b for b in befores if isinstance(getattr(b, "when", None), ir.Following) and id(b) not in memo]
+            if waiting:
+                del memo[id(current)]
+                pending.extend(waiting)
+                continue
+            days = [memo[id(b)] if id(b) in memo else _dated_day(b, resolver, real) for b in befores]
+            days = [d for d in days if d is not None]
+            memo[id(current)] = max(days) if days else None
+            pending.pop()
+        return memo[id(item)]
+    return _dated_day(item, resolver, real)
+
+
+def _dated_day(item: ir.Item, resolver: Resolver, real: bool):
+    return resolver.date(item) if _comparable(item, real) else None
 
 
 @rule("OKR203", "time-loop", ERROR)
@@ -287,7 +320,7 @@ def date_mismatch(context: Context):
             when = getattr(item, "when", None)
             if not isinstance(when, ir.At) or when.date is None or resolver.written_holds(item):
                 continue
-            yield _mismatch(resolver, when, resolver.raw(item), format_quarter(year, number))
+            yield _mismatch(resolver, when, resolver.moment(when.moment), format_quarter(year, number))
 
 
 def _mismatch(resolver: Resolver, when: ir.At, raw, quarter: str) -> Finding:
