@@ -296,17 +296,13 @@ def resolver_for(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: in
 
 
 def counted_from(item: ir.Item) -> ir.Moment | None:
-    """The moment an item's date counts from: its `at`, its window's start, a cadence's `from`."""
-    when = getattr(item, "when", None)
-    if isinstance(when, ir.At):
-        return when.moment
-    if isinstance(when, ir.Within):
-        return when.after
-    if isinstance(when, ir.During):
-        return when.period
-    if isinstance(when, ir.Between):
-        return when.first
-    return item.start if isinstance(item, ir.Cadence) else None
+    """The moment an item's date counts from: its `at`, its window's start, a cadence's `from`
+    (None for a recurring meeting, which has no single date)."""
+    if isinstance(item, ir.Cadence):
+        return item.start
+    if isinstance(getattr(item, "when", None), ir.Recurrence):
+        return None
+    return next(moments(item), None)
 
 
 def has_date(item: ir.Item) -> bool:
