@@ -269,7 +269,7 @@ def test_status_of_a_spec_with_errors_prints_them_on_stderr_and_exits_1(monkeypa
     code, output, errors = run("status", "fixtures/okrs/okrs-with-mistakes.okrp")
     assert code == 1
     assert "[OKR302]" in errors and "[OKR302]" not in output
-    assert output.startswith("FY24-Q1: scores roll up by the mean, health by the worst\n")
+    assert output.startswith("FY24-Q1: scores roll up as the mean, health as the worst\n")
 
 
 def test_status_usage_errors_exit_2(tmp_path):

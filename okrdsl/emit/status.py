@@ -85,7 +85,7 @@ def table(okr_sets, rules: Scoring, style=lambda text, **_: text) -> str:
             return ("  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)) + "  " + cells[-1]).rstrip()
 
         quarter = str(okr_set.quarter) if okr_set.quarter else "OKR set"
-        lines = [line_start(shown(f"{quarter}: scores roll up by the {rules.rollup}, health by the worst")), "",
+        lines = [line_start(shown(f"{quarter}: scores roll up as the {rules.rollup}, health as the worst")), "",
                  style(line(header), bold=True)]
         for row, health in zip(rows, healths):
             colour = _colour(health, rules)
