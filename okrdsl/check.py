@@ -12,6 +12,8 @@ from okrdsl.rules import run_rules
 from okrdsl.rules.catalogue import resolve_codes
 from okrdsl.dates import quarter_for
 from okrdsl.schedule import Schedule, schedule_spec
+from okrdsl.scoring import Scoring, scoring
+from okrdsl.symbols import scope_of
 
 
 @attrs.frozen
@@ -71,3 +73,28 @@ def schedule_file(path: str, quarter: str | None = None, start_month: int | None
     if quarter is None and quarter_for(loaded.spec) is None and any(d.path == loaded.spec.path for d in errors):
         return Scheduled(None, errors, checked.workspace.sources)  # its quarter is written, but wrong
     return Scheduled(schedule_spec(loaded.spec, quarter, start_month, named_by), errors, checked.workspace.sources)
+
+
+@attrs.frozen
+class Standing:
+    """What `okrdsl status` shows: the file's OKR sets (None when the file could not be read in
+    full), the scoring its policy sets, and the errors check finds in it and what it includes."""
+
+    okr_sets: tuple | None
+    scoring: Scoring
+    errors: tuple[Diagnostic, ...]
+    sources: dict
+
+
+def status_file(path: str, root: str | None = None) -> Standing:
+    """Check one spec, then read its OKR sets. A ValueError says the file has none."""
+    checked = check([path], root=root)
+    errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
+    key = checked.workspace.key(path)
+    loaded = checked.workspace.files.get(key)
+    if loaded is None or any(codes.is_blocking(d) and d.path == loaded.spec.path for d in errors):
+        return Standing(None, scoring(None), errors, checked.workspace.sources)
+    if not loaded.spec.okr_sets:
+        raise ValueError(f"{path} has no OKR set: name a file with an `okrs for QUARTER` block")
+    policy = scope_of(checked.workspace.visible(key)).policy
+    return Standing(loaded.spec.okr_sets, scoring(policy), errors, checked.workspace.sources)

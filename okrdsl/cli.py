@@ -181,6 +181,35 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
                   else table(result.schedule, today, style=click.style))
 
 
+def _status_formats() -> list[str]:
+    from okrdsl.emit.status import FORMATS
+
+    return list(FORMATS)
+
+
+@main.command(epilog=EXIT_CODES.replace("no errors found (warnings alone pass, unless --strict)", "the status was printed")
+              .replace("errors found (syntax errors included)", "the spec has errors (printed on standard error)"))
+@click.argument("spec", type=click.Path(readable=False, path_type=str))
+@click.option("--format", "output_format", type=click.Choice(_status_formats()), default="table", show_default=True)
+@ROOT_OPTION
+def status(spec, output_format, root) -> None:
+    """Print an OKR set as a tree: owners, progress, score, band and health, rolled up to each objective and level."""
+    from okrdsl.check import status_file
+    from okrdsl.emit.status import FORMATS
+    from okrdsl.report.safe import shown
+
+    if os.path.isdir(spec):
+        raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with an OKR set", param_hint="SPEC")
+    try:
+        result = status_file(spec, root)
+    except ValueError as error:
+        raise click.UsageError(shown(str(error))) from None
+    with _exiting(1 if result.okr_sets is None or result.errors else 0):
+        _print_diagnostics(result.errors, result.sources)
+        if result.okr_sets is not None:
+            _echo(FORMATS[output_format](result.okr_sets, result.scoring, style=click.style))
+
+
 @contextlib.contextmanager
 def _exiting(status: int):
     """Print inside the block, then exit with `status`, decided before printing. A reader

@@ -32,9 +32,6 @@ class Code:
 
 
 E, W = Severity.ERROR, Severity.WARNING
-_OKRS = ('roles\n  CEO "Chief Executive Officer"\npolicy\n  company objectives: 1\nokrs for FY23-Q3\n'
-         '  objective C1 company "Deliver customer results" owner CEO\n    kr C1.1 "Raise paid GMAU by 10%" owner CEO\n'
-         '  {}\n    kr P1.1 "Raise monthly active users by 5%" owner CEO\n')
 
 SYNTAX_ERROR = Code(
     "OKR001", "syntax-error", E, "The line does not follow the .okrp syntax.",
@@ -83,12 +80,6 @@ UNKNOWN_KIND = Code(
     doc="Kinds are: issue, doc, video, channel, tool, template, mr, page.",
     bad='roles\n  PM "Product Manager"\nartifact ally tol "Ally.io"  # OKR020\nphase p "P"\n  at -2w: PM adds the KRs to #ally\n',
     good='roles\n  PM "Product Manager"\nartifact ally tool "Ally.io"\nphase p "P"\n  at -2w: PM adds the KRs to #ally\n',
-)
-UNKNOWN_LEVEL = Code(
-    "OKR021", "unknown-objective-level", E, "An objective's level is not one okrdsl knows.",
-    doc="Levels are: company, shared, product, engineering.",
-    bad=_OKRS.format('objective P1 prodcut "Grow usage" owner CEO  # OKR021'),
-    good=_OKRS.format('objective P1 product "Grow usage" owner CEO'),
 )
 INVALID_DATE = Code(
     "OKR022", "invalid-date", E, "A date does not exist in the calendar.",
@@ -160,7 +151,7 @@ CODES: dict[str, Code] = {
     for code in (
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES, FILE_TOO_LARGE, LINE_TOO_LONG,
-        UNKNOWN_KIND, UNKNOWN_LEVEL, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
+        UNKNOWN_KIND, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
         BAD_RECURRENCE, RESERVED_ID,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED,
     )

@@ -369,9 +369,43 @@ class Phase:
 # --- policy and OKR sets ------------------------------------------------------------------
 
 
+CountKind = Literal["key-results", "aligned-objectives", "aligned-key-results"]
+
+
+@attrs.frozen
+class Count:
+    """A number of the cascade for one level: `key results per company objective: 1..3`
+    ("key-results"), `objectives aligned to each company objective: 2..3`
+    ("aligned-objectives"), `key results aligned to each company objective: at least 2`
+    ("aligned-key-results": the key results of the objectives that align to it).
+    `low` or `high` is None when that side is open (`at most 3`, `at least 2`)."""
+
+    kind: CountKind
+    level: Name
+    low: int | None
+    high: int | None
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Band:
+    """A score band of the policy: `on-target 85..100`, with the health word it goes with
+    when written (`on-target 85..100 as green`); otherwise bands and health words pair in order."""
+
+    name: Name
+    low: int
+    high: int
+    health: Name | None = None
+    span: Span | None = span_field()
+
+
+Rollup = Literal["mean", "lowest"]
+
+
 @attrs.frozen
 class Policy:
-    """Numbers that `check` enforces; None means "use the default" (the seed's numbers)."""
+    """Numbers and words that `check` enforces; None or () means "use the default" (the
+    handbook's numbers and GitLab's words: see `okrdsl.scoring`)."""
 
     company_objectives: int | None = None
     min_key_results: int | None = None
@@ -380,6 +414,14 @@ class Policy:
     max_capped_objectives: int | None = None
     span: Span | None = span_field()
     key_results_span: Span | None = span_field()
+    counts: tuple[Count, ...] = ()
+    levels: tuple[Name, ...] = ()
+    own_owner: bool = False
+    own_owner_span: Span | None = span_field()
+    health: tuple[Name, ...] = ()
+    bands: tuple[Band, ...] = ()
+    bands_span: Span | None = span_field()
+    score_rollup: Rollup | None = None
 
 
 OBJECTIVE_LEVELS = ("company", "shared", "product", "engineering")
@@ -387,6 +429,10 @@ OBJECTIVE_LEVELS = ("company", "shared", "product", "engineering")
 
 @attrs.frozen
 class KeyResult:
+    """A key result. `owners` are the ones written on its line or, when none is written, its
+    objective's: then `owners_inherited` is true. `score` (the graded result, in percent) is
+    distinct from `progress` (how far the work has come)."""
+
     id: Name
     title: str
     owners: tuple[Name, ...] = ()
@@ -396,10 +442,16 @@ class KeyResult:
     span: Span | None = span_field()
     progress_span: Span | None = span_field()
     health_span: Span | None = span_field()
+    score: float | None = None
+    score_span: Span | None = span_field()
+    links: tuple[Link, ...] = ()
+    owners_inherited: bool = False
 
 
 @attrs.frozen
 class Objective:
+    """An objective with its key results; `links` are the one ending its line and its `link` lines."""
+
     id: Name
     level: str
     title: str
@@ -407,6 +459,8 @@ class Objective:
     aligns: Name | None = None
     key_results: tuple[KeyResult, ...] = ()
     span: Span | None = span_field()
+    links: tuple[Link, ...] = ()
+    level_span: Span | None = span_field()
 
 
 @attrs.frozen

@@ -254,6 +254,11 @@ def _id_wanted(text: str, start: int, expected) -> str | None:
     return _IDS.get(before[-1]) if before else None
 
 
+LINK_PLACES = ("a link can end an artifact, objective or key result line, follow agenda, learnings, feedback or "
+               'video, or stand on a line of its own, link <URL> "title", under the process, an objective or a '
+               "key result")
+
+
 def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
     """Hints for common slips that are not misspelled keywords."""
     if word.startswith("-") and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
@@ -269,6 +274,8 @@ def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
     week_of = re.search(r"\bweek\s+of\s+(\d{4}-\d{2}-\d{2})", line)
     if week_of and word == "of":
         return week_of_hint(text, week_of[1])
+    if re.fullmatch(r"<[^<>\s]+>", word) and "LINK" not in set(expected):
+        return LINK_PLACES
     if word.startswith("<") and ">" in text[start:text.find("\n", start)]:
         return "a link cannot contain spaces: write %20 for a space"
     if word.startswith("#"):

@@ -129,7 +129,8 @@ def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
         for objective in okr_set.objectives:
             yield from objective.owners
             for key_result in objective.key_results:
-                yield from key_result.owners
+                if not key_result.owners_inherited:  # inherited owners are the objective's, named above
+                    yield from key_result.owners
 
 
 def moments(item: ir.Item) -> Iterator[ir.Moment]:

@@ -20,7 +20,9 @@ from okrdsl.check import check
 from okrdsl.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "specs" / "examples").glob("*.okrp"))
+ALL = sorted((ROOT / "specs" / "examples").glob("*.okrp"))
+# The processes, which have a schedule (the OKR set is tested in tests/test_okrs.py).
+EXAMPLES = [path for path in ALL if "\nprocess " in "\n" + path.read_text(encoding="utf-8")]
 GOLDEN = Path(__file__).parent / "golden" / "examples"
 
 
@@ -35,11 +37,12 @@ def in_the_repository(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-def test_there_are_three_examples_and_a_readme():
+def test_there_are_three_processes_an_okr_set_and_a_readme():
     assert [path.name for path in EXAMPLES] == [
         "company-weeks.okrp", "team-quarter-end.okrp", "weekly-and-fortnightly.okrp"]
+    assert [path.name for path in ALL if path not in EXAMPLES] == ["fy24-q1-ceo-okrs.okrp"]
     readme = (ROOT / "specs" / "examples" / "README.md").read_text(encoding="utf-8")
-    assert all(path.name in readme for path in EXAMPLES)
+    assert all(path.name in readme for path in ALL)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -79,7 +79,8 @@ CASES = [
     ),
     pytest.param(
         'okrs for FY23-Q3\n  objective C1 company "Grow" progress 4%\n',
-        [(2, 31, "OKR001", 'unexpected "progress": expected "aligns" or "owner"')],
+        [(2, 31, "OKR001", 'unexpected "progress": expected "aligns", "owner" or a link in angle brackets such as '
+          '<https://example.com>')],
         id="progress-on-objective",
     ),
     pytest.param(
@@ -106,11 +107,6 @@ CASES = [
         'phase p "P"\n  at -4w: PM x\n      PM deeper\n    PM middle\n',
         [(4, 5, "OKR003", "this line is indented by 4 spaces, which matches no line above it")],
         id="dedent-between-levels",
-    ),
-    pytest.param(
-        'okrs for FY23-Q3\n  objective C1 compnay "Grow"\n',
-        [(2, 16, "OKR021", '"compnay" is not a level of objective')],
-        id="level-typo",
     ),
     pytest.param(
         'process "W" for FY23-Q3\n  weekends skip\n',

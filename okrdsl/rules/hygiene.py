@@ -172,6 +172,10 @@ def _links(spec: ir.Spec):
         agenda = getattr(item, "agenda", None)
         if agenda is not None:
             yield agenda.url, agenda.span
+    for okr_set in spec.okr_sets:
+        for objective in okr_set.objectives:
+            for link in objective.links + tuple(link for kr in objective.key_results for link in kr.links):
+                yield link.url, link.span
 
 
 @rule("OKR506", "not-a-web-link", WARNING)

@@ -1,8 +1,9 @@
-"""OKR3xx: the shape of an OKR set, with the numbers of the spec's policy.
+"""OKR3xx: the shape of an OKR set, with the numbers and words of the spec's policy.
 
 Without a policy block, the handbook's numbers apply: 3 company objectives,
 1 to 3 key results per objective, and at most 6 objectives across the shared
-R&D, product and engineering levels together.
+R&D, product and engineering levels together; and GitLab's words (see
+`okrdsl.scoring`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ import os
 import re
 
 from okrdsl import ir
+from okrdsl.scoring import COMPANY_OBJECTIVES, KEY_RESULTS, LEVEL_RANKS, scoring
 from okrdsl.calendar import format_quarter, parse_quarter
 from okrdsl.diagnostics import Severity
 from okrdsl.words import did_you_mean, loop_text, plural
 from okrdsl.rules import Context, Finding, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-HEALTH = ("on-track", "needs-attention", "at-risk")
 DEFAULT_CAPPED = ("shared", "product", "engineering")
-# Product and engineering objectives sit side by side, under shared R&D ones.
-_RANK = {"company": 0, "shared": 1, "product": 2, "engineering": 2}
 
 
 def _policy(file) -> ir.Policy:
@@ -31,6 +30,64 @@ def _sets(context: Context):
     for file in context.files():
         for okr_set in file.spec.okr_sets:
             yield file, okr_set
+
+
+def _key_results(context: Context):
+    """(file, objective, key result) for every key result."""
+    for file, okr_set in _sets(context):
+        for objective in okr_set.objectives:
+            for key_result in objective.key_results:
+                yield file, objective, key_result
+
+
+def _needs(low: int | None, high: int | None) -> str:
+    """How many a count asks for, in words: "1 to 3", "exactly 2", "at least 2", "at most 3"."""
+    if high is None:
+        return f"at least {low}"
+    if low is None:
+        return f"at most {high}"
+    return f"exactly {low}" if low == high else f"{low} to {high}"
+
+
+def _meets(count: int, low: int | None, high: int | None) -> bool:
+    return (low is None or count >= low) and (high is None or count <= high)
+
+
+@rule("OKR021", "unknown-objective-level", ERROR)
+def unknown_level(context: Context):
+    """An objective's level is not one of the organisation's levels.
+
+    Levels are company, shared, product and engineering, unless the policy
+    declares its own, highest first: `levels company, function, team`.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+          objective P1 prodcut "Grow usage" owner CEO  # OKR021
+            kr P1.1 "Raise monthly active users by 5%" owner CEO
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+          objective P1 product "Grow usage" owner CEO
+            kr P1.1 "Raise monthly active users by 5%" owner CEO
+    """
+    for file, okr_set in _sets(context):
+        levels = scoring(file.scope.policy).levels
+        for objective in okr_set.objectives:
+            if objective.level not in levels:
+                yield Finding(objective.level_span, f'"{objective.level}" is not a level of objective',
+                              did_you_mean(objective.level, levels) or "use one of: " + ", ".join(levels))
 
 
 @rule("OKR301", "company-objectives", ERROR)
@@ -58,7 +115,7 @@ def company_objectives(context: Context):
     """
     for file, okr_set in _sets(context):
         wanted = _policy(file).company_objectives
-        wanted = 3 if wanted is None else wanted
+        wanted = COMPANY_OBJECTIVES if wanted is None else wanted
         found = [o for o in okr_set.objectives if o.level == "company"]
         if len(found) != wanted:
             policy = file.scope.policy
@@ -84,7 +141,8 @@ def key_result_count(context: Context):
     """An objective has fewer or more key results than the policy allows (1 to 3 by default).
 
     "One to three Key Results for each objective"; change the range with
-    `key results per objective: MIN..MAX` in a policy block.
+    `key results per objective: MIN..MAX` in a policy block, or for the
+    objectives of one level with `key results per company objective: MIN..MAX`.
 
     Bad:
         roles
@@ -105,14 +163,15 @@ def key_result_count(context: Context):
     """
     for file, okr_set in _sets(context):
         policy = _policy(file)
-        low = 1 if policy.min_key_results is None else policy.min_key_results
-        high = 3 if policy.max_key_results is None else policy.max_key_results
+        low = KEY_RESULTS[0] if policy.min_key_results is None else policy.min_key_results
+        high = KEY_RESULTS[1] if policy.max_key_results is None else policy.max_key_results
+        by_level = {c.level.value: (c.low, c.high) for c in policy.counts if c.kind == "key-results"}
         for objective in okr_set.objectives:
             count = len(objective.key_results)
-            if not low <= count <= high:
-                needs = f"{low} to {high}" if low != high else f"exactly {low}"
+            wanted = by_level.get(objective.level, (low, high))
+            if not _meets(count, *wanted):
                 yield Finding(objective.id.span, f'objective "{objective.id.value}" has {plural(count, "key result")}; '
-                              f"it needs {needs}")
+                              f"it needs {_needs(*wanted)}")
 
 
 @rule("OKR303", "too-many-objectives", ERROR)
@@ -164,8 +223,9 @@ def bad_alignment(context: Context):
     """An objective aligns to one at its own level or below.
 
     Objectives cascade down: company, then shared R&D, then product and
-    engineering. An objective aligns to one of a higher level; company
-    objectives align to nothing.
+    engineering, or the levels the policy declares, highest first
+    (`levels company, function, team`). An objective aligns to one of a
+    higher level; objectives of the highest level align to nothing.
 
     Bad:
         roles
@@ -190,17 +250,28 @@ def bad_alignment(context: Context):
             kr P2.1 "Cut churn by 2 points" owner VPP
     """
     for file in context.files():
+        ranks = scoring(file.scope.policy).ranks
         for okr_set in file.spec.okr_sets:
             by_id = {o.id.value: o for o in okr_set.objectives}
             for objective in okr_set.objectives:
                 parent = by_id.get(objective.aligns.value) if objective.aligns else None
-                if parent is None or objective.level not in _RANK or parent.level not in _RANK:
+                if parent is None or objective.level not in ranks or parent.level not in ranks:
                     continue
-                if _RANK[parent.level] >= _RANK[objective.level] and parent is not objective:
+                if ranks[parent.level] >= ranks[objective.level] and parent is not objective:
                     yield Finding(objective.aligns.span, f'{objective.level} objective "{objective.id.value}" aligns to '
                                   f'{parent.level} objective "{parent.id.value}": it must align to a higher level',
-                                  "align it to a company objective" if objective.level == "shared"
-                                  else "align it to a company objective, or a shared R&D one")
+                                  _higher_hint(objective.level, ranks))
+
+
+def _higher_hint(level: str, ranks: dict) -> str:
+    """Which levels an objective of `level` may align to, in words."""
+    if ranks == LEVEL_RANKS:
+        return ("align it to a company objective" if level == "shared"
+                else "align it to a company objective, or a shared R&D one")
+    higher = [name for name, rank in ranks.items() if rank < ranks[level]]
+    if not higher:
+        return f"{level} is the highest level: remove `aligns to`"
+    return "align it to " + " or ".join(f"a {name}" for name in higher) + " objective"
 
 
 @rule("OKR305", "alignment-loop", ERROR)
@@ -256,9 +327,11 @@ def _alignment_loops(okr_set: ir.OkrSet):
 
 @rule("OKR306", "missing-owner", ERROR)
 def missing_owner(context: Context):
-    """An objective or key result has no owner.
+    """An objective has no owner, or a key result has none of its own where the policy asks for one.
 
-    Every objective and key result needs someone accountable: `owner ROLE`.
+    Every objective needs someone accountable: `owner ROLE`. A key result
+    without an owner is owned by its objective's owners, unless the policy
+    says `key results need their own owner` (one DRI per key result).
 
     Bad:
         roles
@@ -266,8 +339,8 @@ def missing_owner(context: Context):
         policy
           company objectives: 1
         okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%"  # OKR306
+          objective C1 company "Deliver customer results"  # OKR306
+            kr C1.1 "Raise paid GMAU by 10%" owner CEO
 
     Good:
         roles
@@ -276,24 +349,26 @@ def missing_owner(context: Context):
           company objectives: 1
         okrs for FY23-Q3
           objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%"
     """
     for file, okr_set in _sets(context):
+        policy = _policy(file)
         for objective in okr_set.objectives:
             if not objective.owners:
                 yield Finding(objective.id.span, f'objective "{objective.id.value}" has no owner',
                               "add owner ROLE to its line")
-            for key_result in objective.key_results:
-                if not key_result.owners:
-                    yield Finding(key_result.id.span, f'key result "{key_result.id.value}" has no owner',
+            for key_result in objective.key_results if policy.own_owner else ():
+                if key_result.owners_inherited or not key_result.owners:
+                    yield Finding(key_result.id.span, f'key result "{key_result.id.value}" has no owner of its own; '
+                                  f"the policy at {policy.own_owner_span} asks for one on each key result",
                                   "add owner ROLE to its line")
 
 
 @rule("OKR307", "progress-out-of-range", ERROR)
 def progress_out_of_range(context: Context):
-    """A key result's progress is above 100%.
+    """A key result's progress or score is above 100%.
 
-    Progress is scored from 0% to 100%.
+    Progress and score both run from 0% to 100%.
 
     Bad:
         roles
@@ -313,20 +388,22 @@ def progress_out_of_range(context: Context):
           objective C1 company "Deliver customer results" owner CEO
             kr C1.1 "Raise paid GMAU by 10%" owner CEO progress 100%
     """
-    for file, okr_set in _sets(context):
-        for objective in okr_set.objectives:
-            for key_result in objective.key_results:
-                if key_result.progress is not None and not 0 <= key_result.progress <= 100:
-                    yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:.10g}% '
-                                  "done; progress runs from 0% to 100%")
+    for file, objective, key_result in _key_results(context):
+        if key_result.progress is not None and not 0 <= key_result.progress <= 100:
+            yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:.10g}% '
+                          "done; progress runs from 0% to 100%")
+        if key_result.score is not None and not 0 <= key_result.score <= 100:
+            yield Finding(key_result.score_span, f'key result "{key_result.id.value}" scores {key_result.score:.10g}%; '
+                          "a score runs from 0% to 100%")
 
 
 @rule("OKR308", "unknown-health", ERROR)
 def unknown_health(context: Context):
-    """A key result's health is not on-track, needs-attention or at-risk.
+    """A key result's health is not one of the policy's health words (on-track, needs-attention or at-risk).
 
     Health is separate from progress: how confident the owner is that the key
-    result will be met, as GitLab's work items record it.
+    result will be met, as GitLab's work items record it. An organisation with
+    other words declares them in the policy, best first: `health green, yellow, red`.
 
     Bad:
         roles
@@ -348,21 +425,25 @@ def unknown_health(context: Context):
     """
 
 
-    for file, okr_set in _sets(context):
-        for objective in okr_set.objectives:
-            for key_result in objective.key_results:
-                if key_result.health is not None and key_result.health not in HEALTH:
-                    yield Finding(key_result.health_span, f'"{key_result.health}" is not a health status',
-                                  did_you_mean(key_result.health, HEALTH) or "use on-track, needs-attention or at-risk")
+    for file, objective, key_result in _key_results(context):
+        words = scoring(file.scope.policy).health
+        if key_result.health is not None and key_result.health not in words:
+            yield Finding(key_result.health_span, f'"{key_result.health}" is not a health status',
+                          did_you_mean(key_result.health, words) or "use " + _either(words))
+
+
+def _either(words) -> str:
+    """on-track, needs-attention or at-risk."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 
 
 @rule("OKR309", "bad-policy", ERROR)
 def bad_policy(context: Context):
     """A policy block's numbers cannot be met or name an unknown level.
 
-    `key results per objective: MIN..MAX` needs MIN no larger than MAX, and
-    `objectives across LEVELS` takes the levels company, shared, product and
-    engineering.
+    `key results per objective: MIN..MAX` (and every other range) needs MIN no
+    larger than MAX, and the levels a policy names are company, shared, product
+    and engineering, or the ones of its `levels` line.
 
     Bad:
         policy
@@ -372,20 +453,170 @@ def bad_policy(context: Context):
         policy
           key results per objective: 1..3
     """
-
-
     for file in context.files():
         policy = file.spec.policy
         if policy is None:
             continue
+        levels = scoring(policy).levels
         low, high = policy.min_key_results, policy.max_key_results
         if low is not None and high is not None and low > high:
             yield Finding(policy.key_results_span, f"key results per objective: {low}..{high} cannot be met: {low} is more than {high}",
                           f"write {high}..{low}")
-        for level in policy.capped_levels:
-            if level.value not in ir.OBJECTIVE_LEVELS:
+        for count in policy.counts:
+            if count.low is not None and count.high is not None and count.low > count.high:
+                yield Finding(count.span, f"{count.low}..{count.high} cannot be met: {count.low} is more than {count.high}",
+                              f"write {count.high}..{count.low}")
+        seen: set[str] = set()
+        for level in policy.levels:
+            if level.value in seen:
+                yield Finding(level.span, f'level "{level.value}" is named twice', "name each level once")
+            seen.add(level.value)
+        for level in (*policy.capped_levels, *(c.level for c in policy.counts)):
+            if level.value not in levels:
                 yield Finding(level.span, f'"{level.value}" is not a level of objective',
-                              did_you_mean(level.value, ir.OBJECTIVE_LEVELS) or "use company, shared, product or engineering")
+                              did_you_mean(level.value, levels) or "use " + _either(levels))
+
+
+@rule("OKR311", "bad-score-bands", ERROR)
+def bad_score_bands(context: Context):
+    """The policy's score bands do not cover 0 to 100 exactly once, or pair with an unknown health word.
+
+    `score bands on-target 85..100, off-target 70..84, at-risk 0..69` (the
+    default) gives every score from 0% to 100% one band. Bands go best first,
+    and pair with the health words in order, unless written `as WORD`.
+
+    Bad:
+        policy
+          score bands on-target 80..100, off-target 70..84, at-risk 0..69  # OKR311
+
+    Good:
+        policy
+          score bands on-target 85..100, off-target 70..84, at-risk 0..69
+    """
+    for file in context.files():
+        policy = file.spec.policy
+        if policy is None or not policy.bands:
+            continue
+        words = scoring(policy).health
+        for band in policy.bands:
+            if band.low > band.high or band.high > 100:
+                yield Finding(band.span, f'band "{band.name.value}" runs from {band.low} to {band.high}: '
+                              "a band runs upward within 0..100", f"write it as LOW..HIGH, such as {min(band.low, band.high)}..{min(max(band.low, band.high), 100)}")
+            if band.health is not None and band.health.value not in words:
+                yield Finding(band.health.span, f'"{band.health.value}" is not one of the health words ({", ".join(words)})',
+                              did_you_mean(band.health.value, words) or "use " + _either(words))
+        ordered = sorted((b for b in policy.bands if b.low <= b.high <= 100), key=lambda b: (b.low, b.high))
+        reach = -1  # the highest score covered so far
+        for place, band in enumerate(ordered):
+            if band.low <= reach:
+                other = max(ordered[:place], key=lambda b: b.high)
+                yield Finding(band.span, f'bands "{other.name.value}" ({other.low}..{other.high}) and "{band.name.value}" '
+                              f"({band.low}..{band.high}) overlap from {band.low} to {min(reach, band.high)}",
+                              "give each score one band")
+            elif band.low > reach + 1:
+                yield Finding(policy.bands_span, f"no score band holds {reach + 1} to {band.low - 1}",
+                              "every score from 0 to 100 needs a band")
+            reach = max(reach, band.high)
+        if reach < 100:
+            yield Finding(policy.bands_span, f"no score band holds {reach + 1} to 100",
+                          "every score from 0 to 100 needs a band")
+
+
+@rule("OKR312", "score-disagrees-with-health", WARNING)
+def score_disagrees_with_health(context: Context):
+    """A key result's score falls in a band whose health is not the health it states.
+
+    Bands and health words pair up, best first (on-target with on-track,
+    off-target with needs-attention, at-risk with at-risk), or as the policy
+    maps them with `as`. A score of 40% with health on-track usually means one
+    of the two was not updated.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" score 40% health on-track  # OKR312
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+        policy
+          company objectives: 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%" score 40% health at-risk
+    """
+    for file, objective, key_result in _key_results(context):
+        rules = scoring(file.scope.policy)
+        band = rules.band(key_result.score)
+        if band is None or band.health is None or key_result.health not in rules.health or key_result.health == band.health:
+            continue
+        yield Finding(key_result.score_span, f"score {key_result.score:.10g}% is {band.name}, "
+                      f"but health says {key_result.health}",
+                      f"a score that is {band.name} goes with health {band.health}: update the health or the score")
+
+
+@rule("OKR313", "aligned-count", ERROR)
+def aligned_count(context: Context):
+    """An objective has fewer or more objectives, or key results, aligned to it than the policy asks.
+
+    GitLab asks for "2-3 function KRs that cascade from each company-level
+    objective": write `objectives aligned to each company objective: 2..3` or
+    `key results aligned to each company objective: at least 2`. The key
+    results counted are those of the objectives that align to it.
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+          VPP "VP of Product"
+        policy
+          company objectives: 1
+          objectives aligned to each company objective: at least 2
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO  # OKR313
+            kr C1.1 "Raise paid GMAU by 10%"
+          objective R1 shared "Make our top categories lovable" owner VPP aligns to C1
+            kr R1.1 "Three categories reach complete maturity"
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+          VPP "VP of Product"
+        policy
+          company objectives: 1
+          objectives aligned to each company objective: at least 1
+        okrs for FY23-Q3
+          objective C1 company "Deliver customer results" owner CEO
+            kr C1.1 "Raise paid GMAU by 10%"
+          objective R1 shared "Make our top categories lovable" owner VPP aligns to C1
+            kr R1.1 "Three categories reach complete maturity"
+    """
+    for file, okr_set in _sets(context):
+        policy = _policy(file)
+        counts = [c for c in policy.counts if c.kind != "key-results"]
+        if not counts:
+            continue
+        children: dict[str, list[ir.Objective]] = {}
+        for objective in okr_set.objectives:
+            if objective.aligns is not None:
+                children.setdefault(objective.aligns.value, []).append(objective)
+        for objective in okr_set.objectives:
+            below = children.get(objective.id.value, [])
+            for count in (c for c in counts if c.level.value == objective.level):
+                if count.kind == "aligned-objectives":
+                    found = plural(len(below), "objective")
+                    number = len(below)
+                else:
+                    number = sum(len(child.key_results) for child in below)
+                    found = plural(number, "key result")
+                if not _meets(number, count.low, count.high):
+                    yield Finding(objective.id.span, f'{objective.level} objective "{objective.id.value}" has {found} '
+                                  f"aligned to it; the policy at {count.span} asks for {_needs(count.low, count.high)}",
+                                  "align more objectives to it, or fewer" if count.kind == "aligned-objectives"
+                                  else "change the key results of the objectives that align to it")
 
 
 _NAMED_QUARTER = re.compile(r"fy(\d{2}|\d{4})[-_ ]?q([1-4])(?!\d)", re.IGNORECASE)
