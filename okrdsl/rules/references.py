@@ -64,6 +64,9 @@ def _role_hint(context: Context, word: str, scope, first_on_line: bool, quoted_a
     if quoted_actor:
         return ((close + "; " if close else "") + "a quoted text followed by more words names a role; to say what "
                 "happens with no one named, put the whole text in double quotes")
+    if close is None and ("-" in word or " " in word):  # only an alias can be written so
+        written = f'"{word}"' if " " in word else word
+        return f"give it to a role as an alias (aka {written}), or include the role catalogue"
     return close or "declare it in a roles block, or include the role catalogue"
 
 
