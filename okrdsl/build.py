@@ -18,12 +18,14 @@ from okrdsl.build_time import TIME_WORDS, WHEN_KINDS, TimeBuilder, weekday_named
 from okrdsl.calendar import parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import keywords
-from okrdsl.limits import MAX_NUMBER_DIGITS
+from okrdsl.limits import MAX_MEETING_MINUTES, MAX_NUMBER_DIGITS
 from okrdsl.source import Source, Span
 from okrdsl.tree import all_tokens, token_of, tokens_of, tree_of, trees_of, unquote
 from okrdsl.words import did_you_mean
 
-_REF = re.compile(r"(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)")
+_REF = re.compile(r'(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)|(?<![\w@#&])(@)"([^"\r\n]+)"')
+_ROLE_NAMES = ("IDENT", "ALIAS_WORD", "STRING")
+_LENGTH = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?")
 
 
 def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list[Diagnostic]]:
@@ -83,7 +85,17 @@ class _Builder(TimeBuilder):
 
     def role_lists(self, tree: Tree, data: str) -> tuple[ir.Name, ...]:
         """The roles of every `data` line under `tree` (owner, scheduled by, attendees, ...)."""
-        return tuple(n for t in trees_of(tree, data) for n in self.names(tree_of(t, "role_list")))
+        return tuple(n for t in trees_of(tree, data) for n in self.role_names(tree_of(t, "role_list")))
+
+    def role_names(self, tree: Tree | None) -> tuple[ir.Name, ...]:
+        """The roles named by a list: ids, aliases (`E-group`), quoted aliases ("CoS to the CEO")."""
+        if tree is None:
+            return ()
+        return tuple(self.role_name(t) for t in tree.children if isinstance(t, Token) and t.type in _ROLE_NAMES)
+
+    def role_name(self, token: Token) -> ir.Name:
+        """A role as written: a quoted name without its quotes, the span still on the quotes."""
+        return ir.Name(unquote(token) if token.type == "STRING" else token.value, self.span(token))
 
     def number(self, token: Token, start: int = 0, end: int | None = None, hint: str | None = None) -> int | None:
         """The whole number written in token.value[start:end]. One of more than MAX_NUMBER_DIGITS
@@ -116,9 +128,10 @@ class _Builder(TimeBuilder):
     def refs(self, text: str, offset: int) -> tuple[ir.Ref, ...]:
         found = []
         for match in _REF.finditer(text):
-            value = match.group(2).rstrip("-")
-            start = offset + match.start(2)
-            kind = "role" if match.group(1) == "@" else "item"
+            group = 2 if match.group(2) is not None else 4  # @"CoS to the CEO": a role named with spaces
+            value = match.group(group).rstrip("-") if group == 2 else match.group(group)
+            start = offset + match.start(group)
+            kind = "role" if match.group(group - 1) == "@" else "item"
             found.append(ir.Ref(kind, ir.Name(value, self.source.span(start, start + len(value)))))
         return tuple(found)
 
@@ -176,16 +189,12 @@ class _Builder(TimeBuilder):
         return first
 
     def role(self, tree: Tree) -> ir.Role:
-        aliases = []
-        for group in trees_of(tree, "aliases"):
-            for alias in trees_of(group, "alias"):
-                token = alias.children[0]
-                value = unquote(token) if token.type == "STRING" else token.value
-                aliases.append(ir.Name(value, self.span(token)))
+        aliases = [self.role_name(alias.children[0]) for group in trees_of(tree, "aliases")
+                   for alias in trees_of(group, "alias")]
         self.single(tree, "handle")
         handle = next((token_of(t, "HANDLE").value for t in trees_of(tree, "handle")), None)
         return ir.Role(self.name(token_of(tree, "IDENT")), unquote(token_of(tree, "STRING")),
-                       tuple(aliases), handle, self.span(tree))
+                       tuple(aliases), handle, self.span(tree), duties=self.notes(tree, "duty"))
 
     def quarter(self, token: Token) -> ir.Quarter | None:
         hint = "write the fiscal year and quarter 1 to 4, such as FY23-Q3"
@@ -257,9 +266,10 @@ class _Builder(TimeBuilder):
 
     def work(self, tree: Tree) -> dict:
         """What steps, cadences and tasks share: actors, text, sub-steps, notes, led by."""
+        passive = token_of(tree, "STRING")  # `at -2w: "OKRs are put into GitLab"`: no actor
         return {
-            "actors": self.names(tree_of(tree, "actors")),
-            "text": self.text(token_of(tree, "TEXT")),
+            "actors": self.role_names(tree_of(tree, "actors")),
+            "text": self.quoted_text(passive) if passive is not None else self.text(token_of(tree, "TEXT")),
             "tasks": tuple(self.task(t) for t in trees_of(tree, "task")),
             "notes": self.notes(tree),
             "led_by": self.role_lists(tree, "led_by"),
@@ -292,12 +302,13 @@ class _Builder(TimeBuilder):
         return ir.Step(key=key, when=when, id=given, after=self.after(tree), span=self.span(tree), **self.work(tree))
 
     def meeting(self, tree: Tree, phase: str) -> ir.Meeting:
-        self.single(tree, "goal", "agenda", "fallback")
+        self.single(tree, "goal", "agenda", "fallback", "length")
         when_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data in WHEN_KINDS), None)
         recurrence = tree_of(tree, "recurrence")
         goal = tree_of(tree, "goal")
         agenda = tree_of(tree, "agenda")
         fallback = tree_of(tree, "fallback")
+        length = tree_of(tree, "length")
         meeting_id = self.reserved(self.name(token_of(tree, "IDENT")))
         return ir.Meeting(
             key=meeting_id.value,
@@ -313,7 +324,20 @@ class _Builder(TimeBuilder):
             fallback=self.task(fallback) if fallback is not None else None,
             notes=self.notes(tree),
             span=self.span(tree),
+            length_minutes=self.length(token_of(length, "LENGTH")) if length is not None else None,
         )
+
+    def length(self, token: Token) -> int | None:
+        """A meeting's length in minutes (`1h30m` is 90); None, reported, outside 1 minute to MAX_MEETING_MINUTES."""
+        hours, minutes = _LENGTH.match(token.value).groups()
+        hint = f"a meeting lasts from 1m to {MAX_MEETING_MINUTES // 60}h"
+        if any(self.number(token, *m.span(), hint=hint) is None for m in re.finditer(r"\d+", token.value)):
+            return None
+        total = (int(hours) * 60 if hours else 0) + (int(minutes) if minutes else 0)
+        if not 1 <= total <= MAX_MEETING_MINUTES:
+            self.report(codes.OUT_OF_RANGE, token, f'a meeting cannot last "{token.value}"', hint=hint)
+            return None
+        return total
 
     def cadence(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Cadence:
         recurrence = self.recurrence(tree_of(tree, "recurrence"))
@@ -330,12 +354,43 @@ class _Builder(TimeBuilder):
     def permission(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Permission:
         return ir.Permission(
             key=derive_key(phase, "allow", taken),
-            actors=self.names(tree_of(tree, "actors")),
+            actors=self.role_names(tree_of(tree, "actors")),
             text=self.text(token_of(tree, "TEXT")),
-            approvers=self.role_lists(tree, "approval"),
+            approvals=tuple(self.approval(t) for t in trees_of(tree, "approval")),
             notes=self.notes(tree),
             span=self.span(tree),
         )
+
+    def approval(self, tree: Tree) -> ir.Approval:
+        """`approval from A or B, then C and D`: stages split at `then`; in a stage, `or` means any
+        one, `and` or a comma all. A stage that mixes them is reported (OKR030) and read as all."""
+        stages, current = [], []
+        for token in list(tree.children[2:]) + [None]:
+            if token is None or isinstance(token, Token) and token.type == "THEN":
+                if current and current[-1].type == "COMMA":
+                    current.pop()  # the comma of ", then"
+                stages.append(self.approval_stage(current))
+                current = []
+            elif isinstance(token, Token) and token.type != "_NL":
+                current.append(token)
+        return ir.Approval(tuple(stages), self.span(tree))
+
+    def approval_stage(self, tokens: list[Token]) -> ir.ApprovalStage:
+        roles = [t for t in tokens if t.type in _ROLE_NAMES]
+        joins = [t for t in tokens if t.type not in _ROLE_NAMES]
+        any_one = [t for t in joins if t.type == "OR"]
+        every = [t for t in joins if t.type != "OR"]
+        if any_one and every:
+            words = " ".join(t.value for t in tokens)
+            self.diagnostics.append(Diagnostic(
+                codes.MIXED_APPROVAL.id, codes.MIXED_APPROVAL.severity,
+                f'"{words}" mixes "or" with "and" or a comma, so it is unclear who must approve',
+                self.source.span(tokens[0].start_pos, tokens[-1].end_pos),
+                hint='use "or" for any one of them, "and" or commas for all of them, '
+                     'and ", then" to ask one group after another'))
+        span = self.source.span(tokens[0].start_pos, tokens[-1].end_pos) if tokens else None
+        return ir.ApprovalStage("any" if any_one and not every else "all",
+                                tuple(self.role_name(t) for t in roles), span)
 
     # --- policy and OKRs ---
 

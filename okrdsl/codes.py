@@ -130,6 +130,16 @@ RESERVED_ID = Code(
     bad='roles\n  PM "Product Manager"\nphase p "P"\n  at -4w as middle: PM drafts the OKRs  # OKR028\n',
     good='roles\n  PM "Product Manager"\nphase p "P"\n  at -4w as draft: PM drafts the OKRs\n',
 )
+MIXED_APPROVAL = Code(
+    "OKR030", "mixed-approval", E, 'An approval mixes "or" with "and" or a comma.',
+    doc='`approval from CEO or CoS` needs any one of them; `approval from CTO and VPP` (or `CTO, VPP`) needs all of '
+        'them; `..., then HeadOfPMO` asks one group after another. `CEO or CoS and CTO` could be read two ways, so '
+        'okrdsl asks which one you mean.',
+    bad='roles\n  CEO "CEO"\n  CoS "Chief of Staff"\n  CTO "CTO"\n  PM "Product Manager"\nphase p "P"\n'
+        '  allow PM: create KRs of their own\n    approval from CEO or CoS and CTO  # OKR030\n',
+    good='roles\n  CEO "CEO"\n  CoS "Chief of Staff"\n  CTO "CTO"\n  PM "Product Manager"\nphase p "P"\n'
+         '  allow PM: create KRs of their own\n    approval from CEO or CoS, then CTO\n',
+)
 INCLUDE_NOT_FOUND = Code(
     "OKR100", "include-not-found", E, "An included file cannot be read.",
     doc="The path of an include is relative to the file that includes it.",
@@ -152,7 +162,7 @@ CODES: dict[str, Code] = {
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES, FILE_TOO_LARGE, LINE_TOO_LONG,
         UNKNOWN_KIND, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
-        BAD_RECURRENCE, RESERVED_ID,
+        BAD_RECURRENCE, RESERVED_ID, MIXED_APPROVAL,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED,
     )
 }

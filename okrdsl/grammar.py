@@ -55,6 +55,10 @@ TERMINAL_WORDS = {
     "INT": "a whole number",
     "PERCENT": "a percentage such as 40%",
     "HEALTH": "a health status such as on-track",
+    "ALIAS_WORD": "a role's name such as E-group",
+    "LENGTH": "a length such as 50m, 1h or 1h30m",
+    "OR": '"or"',
+    "THEN": '"then"',
     "SIGN": "an offset such as +1w",
     "AND": '"and"',
     "TEXT": "some text",
@@ -67,6 +71,8 @@ TERMINAL_WORDS = {
 # Sets of terminals that together mean one thing: when the parser expects all of
 # a set, say the one thing instead of listing them.
 EXPECTATIONS = (
+    ({"IDENT", "ALIAS_WORD", "STRING"}, 'a role such as ProductOps, or a text in double quotes'),
+    ({"IDENT", "ALIAS_WORD"}, "a role such as ProductOps"),
     ({"SIGN", "START", "END", "MIDDLE", "WEEK", "CALENDAR_MONTH", "IDENT"},
      "a time such as -4w, end+1w, week -2 or session1 + 1w"),
     ({"SIGN", "START", "END", "IDENT"}, "a time such as -4w, end+1w or session1 + 1w"),

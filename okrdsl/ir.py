@@ -202,11 +202,15 @@ class Include:
 
 @attrs.frozen
 class Role:
+    """A role of the catalogue: its id, title, other names (`aka`), handle, and the
+    `duty:` lines under it."""
+
     id: Name
     title: str
     aliases: tuple[Name, ...] = ()
     handle: str | None = None
     span: Span | None = span_field()
+    duties: tuple[Text, ...] = ()
 
 
 @attrs.frozen
@@ -273,7 +277,8 @@ class Artifact:
 
 @attrs.frozen
 class Task:
-    """A sub-step: who does what, under a step (tasks nest)."""
+    """A sub-step: who does what, under a step (tasks nest). With no actors (empty
+    tuple), the text was written in double quotes: it says what happens, not who does it."""
 
     actors: tuple[Name, ...]
     text: Text
@@ -319,6 +324,7 @@ class Meeting:
     fallback: Task | None = None
     notes: tuple[Text, ...] = ()
     span: Span | None = span_field()
+    length_minutes: int | None = None  # `length 1h30m` is 90
 
 
 @attrs.frozen
@@ -341,16 +347,43 @@ class Cadence:
     head: Span | None = span_field()  # "every 2 weeks from -2w until end", without the work
 
 
+Need = Literal["all", "any"]
+
+
+@attrs.frozen
+class ApprovalStage:
+    """One stage of an approval: `all` of its roles must approve (`CTO and VPP`, `CTO, VPP`),
+    or `any` one of them (`CEO or CoS`)."""
+
+    need: Need
+    roles: tuple[Name, ...]
+    span: Span | None = span_field()
+
+
+@attrs.frozen
+class Approval:
+    """One `approval from` line: its stages in order (`A or B, then C`); a stage is asked
+    once the one before it has approved."""
+
+    stages: tuple[ApprovalStage, ...]
+    span: Span | None = span_field()
+
+
 @attrs.frozen
 class Permission:
-    """`allow ROLES: what they may do`, with the roles whose approval it needs."""
+    """`allow ROLES: what they may do`, with the approvals it needs (every line of them)."""
 
     key: str
     actors: tuple[Name, ...]
     text: Text
-    approvers: tuple[Name, ...] = ()
+    approvals: tuple[Approval, ...] = ()
     notes: tuple[Text, ...] = ()
     span: Span | None = span_field()
+
+    @property
+    def approvers(self) -> tuple[Name, ...]:
+        """Every role named in the approvals, in the order written."""
+        return tuple(name for approval in self.approvals for stage in approval.stages for name in stage.roles)
 
 
 Item = Union[Step, Meeting, Cadence, Permission]

@@ -23,6 +23,7 @@ MAX_SYNTAX_ERRORS = 10  # per file; recovery stops there
 # Time (OKR026): what the calendar can schedule.
 MAX_OFFSET_WEEKS = 520  # ten years either side of an anchor
 MAX_OFFSET_DAYS = MAX_OFFSET_WEEKS * 7
+MAX_MEETING_MINUTES = 24 * 60  # a meeting's `length` (OKR026): at most a day
 MAX_EVERY = 1000  # a cadence repeats every 1 to 1000 days, weeks or months
 
 # The schedule: one cadence (OKR207) and a whole spec (OKR401).

@@ -171,6 +171,9 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     invisible = _invisible(source, text, start, accepted)
     if invisible is not None:
         return invisible
+    under_role = _under_role(source, text, start, token.value, accepted)
+    if under_role is not None:
+        return under_role
     expected = _id_wanted(text, start, accepted) or describe_expected(accepted)
     if token.type == "_NL":
         return _at(source, start, end, codes.SYNTAX_ERROR, f"the line ends too early: expected {expected}")
@@ -217,6 +220,9 @@ def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacter
         return invisible
     rest_of_line = text[offset:].split("\n", 1)[0]
     word = rest_of_line.split()[0].rstrip(":,;") or char if rest_of_line.split() else char
+    under_role = _under_role(source, text, offset, word, error.allowed or ())
+    if under_role is not None:
+        return under_role
     expected = _id_wanted(text, offset, error.allowed or ()) or describe_expected(error.allowed or ())
     return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
                f"unexpected {_quoted(word)}: expected {expected}",
@@ -234,6 +240,16 @@ def _invisible(source: Source, text: str, offset: int, expected) -> Diagnostic |
                f"{describe_character(char)} cannot stand here: expected "
                + (_id_wanted(text, offset, expected) or describe_expected(expected)),
                hint="replace it with a normal space" if spacing else "remove it: it is a character that cannot be seen")
+
+
+def _under_role(source: Source, text: str, start: int, word: str, expected) -> Diagnostic | None:
+    """A line indented under a role that is not a `duty:` line (only those go there)."""
+    if set(expected) != {"DUTY"} or word.startswith("duty"):
+        return None
+    above = _line_above(text, source.position(start)[0])
+    return _at(source, start, start + max(1, len(word.split()[0]) if word.split() else 1), codes.SYNTAX_ERROR,
+               f"this line is indented deeper than line {above}; under a role, only duty: lines are indented",
+               hint=f"line it up with line {above}, or write duty: and what the role does")
 
 
 _IDS = {
@@ -262,7 +278,12 @@ LINK_PLACES = ("a link can end an artifact, objective or key result line, follow
 def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
     """Hints for common slips that are not misspelled keywords."""
     if word.startswith("-") and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        return 'names cannot contain "-": use "_", as in session_1'
+        line = text[text.rfind("\n", 0, start) + 1:start]
+        if "STRING" in set(expected) and re.fullmatch(r"\s+\w+", line):  # a role of a roles block
+            written = line.strip() + word.split()[0]
+            return (f'a role\'s id cannot contain "-": write {written.replace("-", "_")} and add the name '
+                    f'as an alias, "aka {written}"; an alias may hold hyphens')
+        return 'ids cannot contain "-": use "_", as in session_1'
     if re.fullmatch(r"0+([dw]|mo)", word, re.IGNORECASE) and "SIGN" in set(expected):
         return "write start for the quarter's first day, or end for its last"
     if re.fullmatch(r"\d+([dw]|mo)", word, re.IGNORECASE) and "SIGN" in set(expected):

@@ -34,6 +34,7 @@ class Entry:
     text: str
     item: object = attrs.field(eq=False, repr=False, default=None)
     after: tuple[str, ...] = ()  # what an item that is only ordered (`after x:`) follows
+    length_minutes: int | None = None  # a meeting's `length`
 
 
 @attrs.frozen
@@ -57,7 +58,7 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
     for phase in spec.phases:
         for item in phase.items:
             common = dict(kind=type(item).__name__.lower(), phase=phase.id.value, item=item,
-                          actors=_actors(item), text=_text(item))
+                          actors=_actors(item), text=_text(item), length_minutes=getattr(item, "length_minutes", None))
             if recurs(item):
                 count = min(occurrence_count(item, resolver), left)
                 left -= count

@@ -87,6 +87,8 @@ def item_name(item: ir.Item) -> ir.Name | None:
 
 def texts(spec: ir.Spec) -> Iterator[ir.Text]:
     """Every piece of free text in a spec, where inline references live."""
+    for role in spec.roles:
+        yield from role.duties
     if spec.process:
         yield from spec.process.intro
         yield from spec.process.notes
@@ -115,7 +117,8 @@ def _works(item) -> Iterator:
 
 
 def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
-    """Every place a spec names a role: actors, @mentions, owners, schedulers, attendees, approvers."""
+    """Every place a spec names a role: actors, @mentions, owners, schedulers, attendees, every
+    role of every stage of an approval, and `duty:` lines' @mentions."""
     for item in spec.items():
         for work in _works(item):
             yield from work.actors

@@ -9,9 +9,17 @@ from okrdsl.limits import MAX_LOOP_SHOWN
 
 
 def did_you_mean(word: str, choices) -> str | None:
-    """'did you mean "PM"?' for the closest of `choices`, or None when none is close."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f'did you mean "{matches[0]}"?' if matches else None
+    """'did you mean "PM"?' for the closest of `choices`, or None when none is close.
+
+    Case does not count: `pm` is offered "PM", `ceo` "CEO" (a choice that differs
+    only in case comes first)."""
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(choice.casefold(), choice)
+    if word.casefold() in folded and folded[word.casefold()] != word:
+        return f'did you mean "{folded[word.casefold()]}"?'
+    matches = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return f'did you mean "{folded[matches[0]]}"?' if matches else None
 
 
 def plural(number: int, word: str) -> str:

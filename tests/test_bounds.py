@@ -245,7 +245,7 @@ def test_a_no_break_space_between_words_of_a_line_is_a_space():
      ("OKR003", 1, 1, "this line is indented with a narrow non-breaking space (U+202F)",
       "indent with normal spaces; a no-break space has no width to line up by")),
     (HEAD + "  at -2w:\u2003PM reviews\n",
-     ("OKR001", 5, 10, "an em space (U+2003) cannot stand here: expected a name such as ProductOps",
+     ("OKR001", 5, 10, "an em space (U+2003) cannot stand here: expected a role such as ProductOps, or a text in double quotes",
       "replace it with a normal space")),
     (HEAD + "  at -2w\0: PM reviews\n",
      ("OKR001", 5, 9, 'a null character (U+0000) cannot stand here: expected ":", "after", "as", "in", "on" or an offset '

@@ -62,7 +62,7 @@ def test_a_misspelled_keyword_read_as_a_role_is_suggested(tmp_path):
 @pytest.mark.parametrize(
     "text, hint",
     [
-        ('phase p "P"\n  meeting session-1 "S" at -4w\n', 'names cannot contain "-": use "_", as in session_1'),
+        ('phase p "P"\n  meeting session-1 "S" at -4w\n', 'ids cannot contain "-": use "_", as in session_1'),
         ('phase p "P"\n  at 1w: PM x\n', "write -1w for before the quarter starts, +1w for after it starts, or end+1w"),
         ('artifact a doc "A" <https://gitlab.com/a b>\n', "a link cannot contain spaces: write %20 for a space"),
         ('phase p "P"\n  on 2024-02-30: PM x\n', "2024-02 has 29 days"),

@@ -172,7 +172,7 @@ def test_schedule_json_lists_every_item():
     assert code == 0
     data = json.loads(output)
     assert (data["quarter"], data["start"], data["end"]) == ("FY23-Q2", "2022-05-01", "2022-07-31")
-    assert set(data["items"][0]) == {"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text"}
+    assert set(data["items"][0]) == {"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text", "length_minutes"}
     spec, _ = okrdsl.load(SPECS / "fy23-q2.okrp")
     cadences = [e for e in data["items"] if e["kind"] == "cadence"]
     assert [e["date"] for e in cadences] == ["2022-05-01", "2022-06-01", "2022-07-01"]

@@ -51,7 +51,7 @@ CASES = [
     ),
     pytest.param(
         'phase p "P"\n  at -4w:\n',
-        [(2, 10, "OKR001", "the line ends too early: expected a name such as ProductOps")],
+        [(2, 10, "OKR001", "the line ends too early: expected a role such as ProductOps, or a text in double quotes")],
         id="step-without-actor",
     ),
     pytest.param(
@@ -74,7 +74,7 @@ CASES = [
     ),
     pytest.param(
         'okrs for FY23-Q3\n  objective C1 company "Grow" owner\n',
-        [(2, 36, "OKR001", "the line ends too early: expected a name such as ProductOps")],
+        [(2, 36, "OKR001", "the line ends too early: expected a role such as ProductOps, or a text in double quotes")],
         id="owner-without-role",
     ),
     pytest.param(
@@ -195,7 +195,7 @@ def test_the_indentation_hint_names_every_level_in_use():
 def test_a_line_indented_where_no_block_opens():
     _, (diagnostic,) = okrdsl.loads('roles\n  PM "Product Manager"\n    VPP "VP of Product"\n')
     assert (diagnostic.span.line, diagnostic.code) == (3, "OKR001")
-    assert diagnostic.message == "this line is indented deeper than line 2, which does not open a block"
+    assert diagnostic.message == "this line is indented deeper than line 2; under a role, only duty: lines are indented"
 
 
 def test_a_keyword_read_as_a_role_gets_a_hint(tmp_path):

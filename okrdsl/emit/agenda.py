@@ -25,6 +25,12 @@ def status(entry: Entry, today: datetime.date | None) -> str:
     return ""
 
 
+def minutes_text(minutes: int) -> str:
+    """'50 min', '1 h', '1 h 30 min'."""
+    hours, rest = divmod(minutes, 60)
+    return " ".join(([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest else []))
+
+
 def table(schedule: Schedule, today: datetime.date | None = None, style=lambda text, **_: text) -> str:
     """A chronological agenda: date, weekday, the time as written, phase, who, what.
 
@@ -33,7 +39,8 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
     header = ["Date", "Day", "When", "Phase", "Who", "What"]
     rows = []
     for entry in schedule.entries:
-        what = entry.text + (f" (due {entry.due.isoformat()}, {entry.due:%a})" if entry.due else "")
+        what = entry.text + (f" ({minutes_text(entry.length_minutes)})" if entry.length_minutes else "") \
+            + (f" (due {entry.due.isoformat()}, {entry.due:%a})" if entry.due else "")
         rows.append([
             entry.date.isoformat() if entry.date else "undated",
             f"{entry.date:%a}" if entry.date else "",
@@ -67,7 +74,8 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
 
 
 def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
-    """{"quarter", "start", "end", "items": [{"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text"}]}.
+    """{"quarter", "start", "end", "items": [{"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text",
+    "length_minutes"}]}.
 
     `after` lists the ids an item comes after (`at -3w after review`, `after propose:`); for
     an item that is only ordered, with no date of its own, it is what places it in the list.
@@ -84,6 +92,7 @@ def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
             "after": list(entry.after),
             "actors": list(entry.actors),
             "text": entry.text,
+            "length_minutes": entry.length_minutes,
         }
         if today is not None:
             item["status"] = status(entry, today) or None

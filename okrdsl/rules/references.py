@@ -40,18 +40,34 @@ def unknown_role(context: Context):
         source = context.workspace.sources.get(file.path)
         for name in role_references(file.spec):
             if file.scope.role(name.value) is None:
-                first = source is not None and not source.line_text(name.span.line)[: name.span.column - 1].strip()
+                line = source.line_text(name.span.line) if source is not None else ""
+                before = line[: name.span.column - 1]
                 yield Finding(name.span, f'"{name.value}" is not a declared role',
-                              _role_hint(context, name.value, file.scope, first))
+                              _role_hint(context, name.value, file.scope, bool(line) and not before.strip(),
+                                         line[name.span.column - 1:].startswith('"')
+                                         and (not before.strip() or before.rstrip().endswith(":"))))
 
 
-def _role_hint(context: Context, word: str, scope, first_on_line: bool) -> str:
-    """A close role; or, for the first word of a line (read as a sub-step's role), a keyword."""
+# The keywords that open a line under a block: a misspelt one reads as a sub-step's role.
+# Other keywords (until, then...) are never offered for a role.
+_LINE_KEYWORDS = ("intro", "note", "led", "goal", "agenda", "scheduled", "attendees", "fallback", "approval",
+                  "duty", "length")
+
+
+def _role_hint(context: Context, word: str, scope, first_on_line: bool, quoted_actor: bool) -> str:
+    """A close role (case does not count); for the first word of a line (read as a sub-step's
+    role), a keyword that opens such lines; for a quoted actor, how to write a step with none."""
     if word in keywords() and first_on_line:
         return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
                 "check that the line sits under the right block")
-    return (context.suggest(word, scope.role_names) or (did_you_mean(word, keywords()) if first_on_line else None)
-            or "declare it in a roles block, or include the role catalogue")
+    close = context.suggest(word, scope.role_names) or (did_you_mean(word, _LINE_KEYWORDS) if first_on_line else None)
+    if quoted_actor:
+        return ((close + "; " if close else "") + "a quoted text followed by more words names a role; to say what "
+                "happens with no one named, put the whole text in double quotes")
+    if close is None and ("-" in word or " " in word):  # only an alias can be written so
+        written = f'"{word}"' if " " in word else word
+        return f"give it to a role as an alias (aka {written}), or include the role catalogue"
+    return close or "declare it in a roles block, or include the role catalogue"
 
 
 @rule("OKR103", "unknown-reference", ERROR)
