@@ -22,7 +22,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 DEFAULT_CAPPED = ("shared", "product", "engineering")
 
 
-def _policy(file) -> ir.Policy:
+def policy_of(file) -> ir.Policy:
     return file.scope.policy or ir.Policy()
 
 
@@ -32,7 +32,7 @@ def _sets(context: Context):
             yield file, okr_set
 
 
-def _key_results(context: Context):
+def key_results(context: Context):
     """(file, objective, key result) for every key result."""
     for file, okr_set in _sets(context):
         for objective in okr_set.objectives:
@@ -114,7 +114,7 @@ def company_objectives(context: Context):
             kr C1.1 "Raise paid GMAU by 10%" owner CEO
     """
     for file, okr_set in _sets(context):
-        wanted = _policy(file).company_objectives
+        wanted = policy_of(file).company_objectives
         wanted = COMPANY_OBJECTIVES if wanted is None else wanted
         found = [o for o in okr_set.objectives if o.level == "company"]
         if len(found) != wanted:
@@ -162,7 +162,7 @@ def key_result_count(context: Context):
             kr R1.1 "Three categories reach complete maturity" owner VPP
     """
     for file, okr_set in _sets(context):
-        policy = _policy(file)
+        policy = policy_of(file)
         low = KEY_RESULTS[0] if policy.min_key_results is None else policy.min_key_results
         high = KEY_RESULTS[1] if policy.max_key_results is None else policy.max_key_results
         by_level = {c.level.value: (c.low, c.high) for c in policy.counts if c.kind == "key-results"}
@@ -207,7 +207,7 @@ def too_many_objectives(context: Context):
             kr P1.1 "Raise monthly active users by 5%" owner VPP
     """
     for file, okr_set in _sets(context):
-        policy = _policy(file)
+        policy = policy_of(file)
         levels = tuple(n.value for n in policy.capped_levels) or DEFAULT_CAPPED
         limit = 6 if policy.max_capped_objectives is None else policy.max_capped_objectives
         capped = [o for o in okr_set.objectives if o.level in levels]
@@ -352,7 +352,7 @@ def missing_owner(context: Context):
             kr C1.1 "Raise paid GMAU by 10%"
     """
     for file, okr_set in _sets(context):
-        policy = _policy(file)
+        policy = policy_of(file)
         for objective in okr_set.objectives:
             if not objective.owners:
                 yield Finding(objective.id.span, f'objective "{objective.id.value}" has no owner',
@@ -364,75 +364,7 @@ def missing_owner(context: Context):
                                   "add owner ROLE to its line")
 
 
-@rule("OKR307", "progress-out-of-range", ERROR)
-def progress_out_of_range(context: Context):
-    """A key result's progress or score is above 100%.
-
-    Progress and score both run from 0% to 100%.
-
-    Bad:
-        roles
-          CEO "Chief Executive Officer"
-        policy
-          company objectives: 1
-        okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" owner CEO progress 140%  # OKR307
-
-    Good:
-        roles
-          CEO "Chief Executive Officer"
-        policy
-          company objectives: 1
-        okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" owner CEO progress 100%
-    """
-    for file, objective, key_result in _key_results(context):
-        if key_result.progress is not None and not 0 <= key_result.progress <= 100:
-            yield Finding(key_result.progress_span, f'key result "{key_result.id.value}" is {key_result.progress:.10g}% '
-                          "done; progress runs from 0% to 100%")
-        if key_result.score is not None and not 0 <= key_result.score <= 100:
-            yield Finding(key_result.score_span, f'key result "{key_result.id.value}" scores {key_result.score:.10g}%; '
-                          "a score runs from 0% to 100%")
-
-
-@rule("OKR308", "unknown-health", ERROR)
-def unknown_health(context: Context):
-    """A key result's health is not one of the policy's health words (on-track, needs-attention or at-risk).
-
-    Health is separate from progress: how confident the owner is that the key
-    result will be met, as GitLab's work items record it. An organisation with
-    other words declares them in the policy, best first: `health green, yellow, red`.
-
-    Bad:
-        roles
-          CEO "Chief Executive Officer"
-        policy
-          company objectives: 1
-        okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" owner CEO health ontrack  # OKR308
-
-    Good:
-        roles
-          CEO "Chief Executive Officer"
-        policy
-          company objectives: 1
-        okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" owner CEO health on-track
-    """
-
-
-    for file, objective, key_result in _key_results(context):
-        words = scoring(file.scope.policy).health
-        if key_result.health is not None and key_result.health not in words:
-            yield Finding(key_result.health_span, f'"{key_result.health}" is not a health status',
-                          did_you_mean(key_result.health, words) or "use " + _either(words))
-
-
-def _either(words) -> str:
+def either(words) -> str:
     """on-track, needs-attention or at-risk."""
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 
@@ -474,89 +406,7 @@ def bad_policy(context: Context):
         for level in (*policy.capped_levels, *(c.level for c in policy.counts)):
             if level.value not in levels:
                 yield Finding(level.span, f'"{level.value}" is not a level of objective',
-                              did_you_mean(level.value, levels) or "use " + _either(levels))
-
-
-@rule("OKR311", "bad-score-bands", ERROR)
-def bad_score_bands(context: Context):
-    """The policy's score bands do not cover 0 to 100 exactly once, or pair with an unknown health word.
-
-    `score bands on-target 85..100, off-target 70..84, at-risk 0..69` (the
-    default) gives every score from 0% to 100% one band. Bands go best first,
-    and pair with the health words in order, unless written `as WORD`.
-
-    Bad:
-        policy
-          score bands on-target 80..100, off-target 70..84, at-risk 0..69  # OKR311
-
-    Good:
-        policy
-          score bands on-target 85..100, off-target 70..84, at-risk 0..69
-    """
-    for file in context.files():
-        policy = file.spec.policy
-        if policy is None or not policy.bands:
-            continue
-        words = scoring(policy).health
-        for band in policy.bands:
-            if band.low > band.high or band.high > 100:
-                yield Finding(band.span, f'band "{band.name.value}" runs from {band.low} to {band.high}: '
-                              "a band runs upward within 0..100", f"write it as LOW..HIGH, such as {min(band.low, band.high)}..{min(max(band.low, band.high), 100)}")
-            if band.health is not None and band.health.value not in words:
-                yield Finding(band.health.span, f'"{band.health.value}" is not one of the health words ({", ".join(words)})',
-                              did_you_mean(band.health.value, words) or "use " + _either(words))
-        ordered = sorted((b for b in policy.bands if b.low <= b.high <= 100), key=lambda b: (b.low, b.high))
-        reach = -1  # the highest score covered so far
-        for place, band in enumerate(ordered):
-            if band.low <= reach:
-                other = max(ordered[:place], key=lambda b: b.high)
-                yield Finding(band.span, f'bands "{other.name.value}" ({other.low}..{other.high}) and "{band.name.value}" '
-                              f"({band.low}..{band.high}) overlap from {band.low} to {min(reach, band.high)}",
-                              "give each score one band")
-            elif band.low > reach + 1:
-                yield Finding(policy.bands_span, f"no score band holds {reach + 1} to {band.low - 1}",
-                              "every score from 0 to 100 needs a band")
-            reach = max(reach, band.high)
-        if reach < 100:
-            yield Finding(policy.bands_span, f"no score band holds {reach + 1} to 100",
-                          "every score from 0 to 100 needs a band")
-
-
-@rule("OKR312", "score-disagrees-with-health", WARNING)
-def score_disagrees_with_health(context: Context):
-    """A key result's score falls in a band whose health is not the health it states.
-
-    Bands and health words pair up, best first (on-target with on-track,
-    off-target with needs-attention, at-risk with at-risk), or as the policy
-    maps them with `as`. A score of 40% with health on-track usually means one
-    of the two was not updated.
-
-    Bad:
-        roles
-          CEO "Chief Executive Officer"
-        policy
-          company objectives: 1
-        okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" score 40% health on-track  # OKR312
-
-    Good:
-        roles
-          CEO "Chief Executive Officer"
-        policy
-          company objectives: 1
-        okrs for FY23-Q3
-          objective C1 company "Deliver customer results" owner CEO
-            kr C1.1 "Raise paid GMAU by 10%" score 40% health at-risk
-    """
-    for file, objective, key_result in _key_results(context):
-        rules = scoring(file.scope.policy)
-        band = rules.band(key_result.score)
-        if band is None or band.health is None or key_result.health not in rules.health or key_result.health == band.health:
-            continue
-        yield Finding(key_result.score_span, f"score {key_result.score:.10g}% is {band.name}, "
-                      f"but health says {key_result.health}",
-                      f"a score that is {band.name} goes with health {band.health}: update the health or the score")
+                              did_you_mean(level.value, levels) or "use " + either(levels))
 
 
 @rule("OKR313", "aligned-count", ERROR)
@@ -595,7 +445,7 @@ def aligned_count(context: Context):
             kr R1.1 "Three categories reach complete maturity"
     """
     for file, okr_set in _sets(context):
-        policy = _policy(file)
+        policy = policy_of(file)
         counts = [c for c in policy.counts if c.kind != "key-results"]
         if not counts:
             continue
