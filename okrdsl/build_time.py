@@ -54,6 +54,7 @@ class TimeBuilder:
             if day is not None and not 1 <= day <= 31:
                 self.report(codes.BAD_RECURRENCE, token, f"day {day} is not a day of a month",
                             hint="write a day from 1 to 31; days past a month's end fall on its last day")
+                day = None  # reported: the recurrence falls as if no day were written
             if unit != "month":
                 self.report(codes.BAD_RECURRENCE, tree, f"{text} names a day of the month, but this repeats every {unit}",
                             hint="write every month on day N, or every week on a weekday such as Tuesday")

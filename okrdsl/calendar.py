@@ -127,8 +127,9 @@ def month_end(day: datetime.date) -> datetime.date:
 
 
 def middle(start: datetime.date, end: datetime.date) -> datetime.date:
-    """The middle of a quarter: its first day plus half its length in days, rounded down."""
-    return start + datetime.timedelta(days=(end - start).days // 2)
+    """The middle of a quarter: its first day plus half its length in days (both ends counted),
+    rounded down. FY24-Q1 has 89 days: 2023-02-01 + 44 days is 2023-03-17."""
+    return start + datetime.timedelta(days=((end - start).days + 1) // 2)
 
 
 def nth_weekday(year: int, month: int, weekday: str, nth: int) -> datetime.date:

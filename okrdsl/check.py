@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from okrdsl import codes
-from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
 from okrdsl.files import discover
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
@@ -64,7 +64,7 @@ class Scheduled:
 
 def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
                   named_by: str | None = None, root: str | None = None) -> Scheduled:
-    """Check one spec, then schedule it. A ValueError says why a quarter cannot be used."""
+    """Check one spec, then schedule it. A UsageProblem says why a quarter cannot be used."""
     checked = check([path], root=root)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     loaded = checked.workspace.files.get(checked.workspace.key(path))
@@ -87,7 +87,7 @@ class Standing:
 
 
 def status_file(path: str, root: str | None = None) -> Standing:
-    """Check one spec, then read its OKR sets. A ValueError says the file has none."""
+    """Check one spec, then read its OKR sets. A UsageProblem says the file has none."""
     checked = check([path], root=root)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     key = checked.workspace.key(path)
@@ -95,6 +95,6 @@ def status_file(path: str, root: str | None = None) -> Standing:
     if loaded is None or any(codes.is_blocking(d) and d.path == loaded.spec.path for d in errors):
         return Standing(None, scoring(None), errors, checked.workspace.sources)
     if not loaded.spec.okr_sets:
-        raise ValueError(f"{path} has no OKR set: name a file with an `okrs for QUARTER` block")
+        raise UsageProblem(f"{path} has no OKR set: name a file with an `okrs for QUARTER` block")
     policy = scope_of(checked.workspace.visible(key)).policy
     return Standing(loaded.spec.okr_sets, scoring(policy), errors, checked.workspace.sources)

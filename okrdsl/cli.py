@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from okrdsl.diagnostics import Severity
+from okrdsl.diagnostics import Severity, UsageProblem
 
 EXIT_CODES = """\b
 Exit codes:
@@ -172,7 +172,7 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with a process", param_hint="SPEC")
     try:
         result = schedule_file(spec, quarter, month, fiscal_naming, root)
-    except ValueError as error:
+    except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None
     with _exiting(1 if result.schedule is None or result.errors else 0):
         _print_diagnostics(result.errors, result.sources)
@@ -202,7 +202,7 @@ def status(spec, output_format, root) -> None:
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with an OKR set", param_hint="SPEC")
     try:
         result = status_file(spec, root)
-    except ValueError as error:
+    except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None
     with _exiting(1 if result.okr_sets is None or result.errors else 0):
         _print_diagnostics(result.errors, result.sources)

@@ -21,6 +21,7 @@ from okrdsl import ir
 from okrdsl.calendar import (
     FiscalCalendar, add_months, adjust_for_weekend, middle, month_end, parse_quarter, shift, week_start,
 )
+from okrdsl.diagnostics import UsageProblem
 from okrdsl.recur import occurrences
 from okrdsl.symbols import moments
 from okrdsl.words import loop_text
@@ -56,6 +57,7 @@ class Resolver:
             if getattr(item, "id", None) is not None:
                 self.by_name.setdefault(item.id.value, item)
         self.dates: dict[int, datetime.date | None] = {}  # by id(item): two items may share a written id
+        self.dues: dict[int, datetime.date | None] = {}  # each window's due date, worked out with its date
         self.waiting: list[ir.Item] = []  # each item waits for the date of the one after it
         self.place: dict[int, int] = {}  # id(item) -> its place in `waiting`
         self.loops: list[tuple[ir.Name, str]] = []  # (where the loop closes, "a -> b -> a")
@@ -118,6 +120,9 @@ class Resolver:
                 self._wait(needed)
                 continue
             self.dates[id(current)] = self._compute(current)
+            # The due date too, while the item still waits: a window due at its own end
+            # (`between start and end of x as x`) then meets itself as a loop in `named`.
+            self.dues[id(current)] = self._compute_due(current)
             self.waiting.pop()
             del self.place[id(current)]
         return self.dates[id(item)]
@@ -129,13 +134,23 @@ class Resolver:
     def _needed(self, item: ir.Item) -> ir.Item | None:
         """An item whose date `item` counts from, if that date is still to be worked out
         (and is not waiting already: then `named` finds a loop)."""
-        for moment in moments(item):
+        for moment in self._depends_on(item):
             if moment.item is None:
                 continue
             named = self.by_name.get(moment.item.value)
             if named is not None and id(named) not in self.dates and id(named) not in self.place and has_date(named):
                 return named
         return None
+
+    def _depends_on(self, item: ir.Item):
+        """The moments an item's dates count from: its own, and for an item placed in a
+        recurring meeting, the meeting's `from` and `until`."""
+        yield from moments(item)
+        meeting = getattr(getattr(item, "when", None), "meeting", None)
+        if meeting is not None and self.placing:
+            named = self.by_name.get(meeting.value)
+            if isinstance(named, ir.Meeting) and isinstance(named.when, ir.Recurrence):
+                yield from moments(named)
 
     def _compute(self, item: ir.Item) -> datetime.date | None:
         """The raw date of `item`, once the dates it counts from are known."""
@@ -261,6 +276,10 @@ class Resolver:
         """A window's due date, off a weekend: a `within`'s first day plus its length, a
         `during`'s last day, a `between`'s second point. None for a point in time, and for a
         window placed in a meeting (it happens on the meeting's day)."""
+        self.raw(item)
+        return self.dues.get(id(item))
+
+    def _compute_due(self, item: ir.Item) -> datetime.date | None:
         when = getattr(item, "when", None)
         if isinstance(when, ir.Within):
             day = self.date(item)
@@ -278,11 +297,14 @@ def quarter_for(spec: ir.Spec, quarter: str | None = None, start_month: int | No
                 named_by: str | None = None) -> tuple[FiscalCalendar, int, int] | None:
     """The calendar and (year, quarter) to date a spec in: the ones given, else the spec's
     own (its process, else its first OKR set). None when there is no quarter at all;
-    a ValueError for a quarter that cannot be read."""
+    a UsageProblem for a quarter that cannot be read."""
     fiscal = spec.process.fiscal_year if spec.process else ir.FiscalYear()
     calendar = FiscalCalendar(start_month or fiscal.start_month, named_by or fiscal.named_by)
     if quarter is not None:
-        return (calendar, *parse_quarter(quarter))
+        try:
+            return (calendar, *parse_quarter(quarter))
+        except ValueError as error:
+            raise UsageProblem(str(error)) from None
     written = spec.process.quarter if spec.process else None
     written = written or next((s.quarter for s in spec.okr_sets if s.quarter), None)
     return (calendar, written.year, written.number) if written else None

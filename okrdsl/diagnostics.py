@@ -35,5 +35,11 @@ class Diagnostic:
         return (self.span.path, self.span.line, self.span.column, self.code, self.message)
 
 
+class UsageProblem(ValueError):
+    """What the command line was asked that cannot be done (a quarter that cannot be read, a
+    file with no OKR set), with a message for people: the CLI turns it into a usage error.
+    Any other exception is a bug, and is reported as one."""
+
+
 def count(diagnostics, severity: Severity) -> int:
     return sum(1 for d in diagnostics if d.severity is severity)

@@ -16,6 +16,7 @@ import attrs
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, format_quarter
 from okrdsl.dates import Resolver, quarter_for, resolver_for
+from okrdsl.diagnostics import UsageProblem
 from okrdsl.limits import MAX_TOTAL_OCCURRENCES
 from okrdsl.recur import count as count_occurrences, occurrences
 
@@ -34,6 +35,17 @@ class Entry:
     text: str
     item: object = attrs.field(eq=False, repr=False, default=None)
     after: tuple[str, ...] = ()  # what an item that is only ordered (`after x:`) follows
+
+    @property
+    def when(self):
+        """The item's time as written (None for a permission or a cadence)."""
+        return self.item.when if isinstance(self.item, (ir.Step, ir.Meeting)) else None
+
+    @property
+    def name(self) -> str | None:
+        """The id written for the item, which `after` lists name."""
+        written = self.item.id if isinstance(self.item, (ir.Step, ir.Meeting, ir.Cadence)) else None
+        return written.value if written is not None else None
     length_minutes: int | None = None  # a meeting's `length`
 
 
@@ -74,33 +86,66 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
 
 def _in_order(entries: list[Entry]) -> tuple[Entry, ...]:
     """Dated entries by date, then undated ones; an item that is only ordered (`after x:`)
-    right after the last of the items it follows, in the order written."""
-    following = [e for e in entries if isinstance(getattr(e.item, "when", None), ir.Following)]
-    ordered = sorted((e for e in entries if e not in following), key=lambda e: (e.date is None, e.date or datetime.date.min))
-    for entry in following:
-        places = [i for i, other in enumerate(ordered) if getattr(getattr(other.item, "id", None), "value", None)
-                  in entry.after]
-        if not places:
-            ordered.append(entry)
+    right after the last of the items it follows (through other ordered items, in the order
+    they depend on each other, then as written); one that follows nothing dated, last."""
+    ordered = [e for e in entries if not isinstance(e.when, ir.Following)]
+    ordered.sort(key=lambda e: (e.date is None, e.date or datetime.date.min))
+    position = {}  # an item's id -> the index of its last entry in `ordered`
+    for index, entry in enumerate(ordered):
+        if entry.name is not None:
+            position[entry.name] = index
+    following = {e.name: e for e in entries if isinstance(e.when, ir.Following) and e.name is not None}
+    places: dict[int, tuple[int, int] | None] = {}  # id(entry) -> (index it follows, depth)
+    for entry in entries:
+        if isinstance(entry.when, ir.Following):
+            _place_after(entry, position, following, places)
+    after_index: dict[int, list[tuple[int, int, Entry]]] = {}
+    unplaced = []
+    for number, entry in enumerate(entries):
+        place = places.get(id(entry), ())
+        if place is None:
+            unplaced.append(entry)
+        elif place:
+            after_index.setdefault(place[0], []).append((place[1], number, entry))
+    result = []
+    for index, entry in enumerate(ordered):
+        result.append(entry)
+        result.extend(e for _, _, e in sorted(after_index.get(index, ()), key=lambda t: t[:2]))
+    return tuple(result + unplaced)
+
+
+def _place_after(entry: Entry, position: dict, following: dict, places: dict) -> None:
+    """Where an ordered entry goes: (the index of the latest dated entry it follows, directly
+    or through other ordered ones, and how many ordered ones lie between); None when it
+    follows nothing dated. Worked out with a list, not recursion; a loop (OKR203) ends it."""
+    pending = [entry]
+    while pending:
+        current = pending[-1]
+        if id(current) in places:
+            pending.pop()
             continue
-        index = max(places) + 1
-        while index < len(ordered) and isinstance(getattr(ordered[index].item, "when", None), ir.Following) \
-                and ordered[index].key in [e.key for e in following]:
-            index += 1
-        ordered.insert(index, entry)
-    return tuple(ordered)
+        waiting = [following[n] for n in current.after if n in following and id(following[n]) not in places
+                   and following[n] not in pending]
+        if waiting:
+            pending.extend(waiting)
+            continue
+        found = [(position[n], 0) for n in current.after if n in position]
+        found += [(place[0], place[1] + 1) for n in current.after if n in following
+                  for place in [places.get(id(following[n]))] if place]
+        places[id(current)] = max(found) if found else None
+        pending.pop()
 
 
 def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,
                   named_by: str | None = None) -> Schedule:
     """Schedule a spec for its own quarter and calendar, or for those given instead.
 
-    Raises ValueError (with a message for people) for a quarter that cannot be read,
+    Raises UsageProblem (with a message for people) for a quarter that cannot be read,
     or when there is no quarter at all.
     """
     found = quarter_for(spec, quarter, start_month, named_by)
     if found is None:
-        raise ValueError(f"{spec.path} names no quarter: add `process \"...\" for FY23-Q3` or give --quarter")
+        raise UsageProblem(f"{spec.path} names no quarter: add `process \"...\" for FY23-Q3` or give --quarter")
     return schedule(spec, *found)
 
 
@@ -161,8 +206,13 @@ def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> list[
     dated = resolver.recurring_range(item)
     if dated is None:
         return [Entry(key=item.key, date=None, due=None, written=written, **common)]
-    return [Entry(key=f"{item.key}#{index + 1}", date=resolver.adjust(day, item), due=None, written=written, **common)
-            for index, day in enumerate(occurrences(*dated, every, unit, on, limit=count))]
+    days: list[datetime.date] = []
+    for day in occurrences(*dated, every, unit, on, limit=count):
+        moved = resolver.adjust(day, item)
+        if not days or moved != days[-1]:  # a weekend rule can move Saturday and Sunday onto Monday
+            days.append(moved)
+    return [Entry(key=f"{item.key}#{index + 1}", date=day, due=None, written=written, **common)
+            for index, day in enumerate(days)]
 
 
 def _actors(item) -> tuple[str, ...]:

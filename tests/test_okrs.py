@@ -288,3 +288,13 @@ def test_status_text_is_shown_safely(tmp_path):
     assert "\x1b" not in output and "Grow\\x1b[31m" in output
     _, output, _ = run("status", str(tmp_path / "okrs.okrp"), "--format", "json")
     assert "\x1b" not in output and json.loads(output)["okr_sets"][0]["levels"][0]["objectives"][0]["title"] == "Grow\x1b[31m"
+
+
+def test_the_count_of_top_objectives_uses_the_policys_highest_level(tmp_path):
+    from okrdsl.check import check
+
+    path = tmp_path / "okrs.okrp"
+    path.write_text('roles\n  CEO "Chief Executive Officer"\npolicy\n  levels corp, team\nokrs for FY23-Q3\n'
+                    + "".join(f'  objective C{i} corp "Goal {i}" owner CEO\n    kr C{i}.1 "Result" owner CEO\n'
+                              for i in range(1, 4)), encoding="utf-8")
+    assert [d.code for d in check([str(path)]).diagnostics] == []

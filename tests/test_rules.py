@@ -132,7 +132,7 @@ def test_without_a_policy_the_message_says_whose_number_it_is(tmp_path):
     okrs = write(tmp_path, "okrs.okrp", 'roles\n  CEO "CEO"\nokrs for FY23-Q3\n'
                  '  objective C1 company "A" owner CEO\n    kr C1.1 "a" owner CEO\n')
     (diagnostic,) = check([okrs]).diagnostics
-    assert diagnostic.message == "this OKR set has 1 company objective; it should have exactly 3, the handbook's number"
+    assert diagnostic.message == "this OKR set has 1 company objective; it should have exactly 3, the default"
 
 
 def test_the_tenth_syntax_error_says_okrdsl_stopped():

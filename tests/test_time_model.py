@@ -183,7 +183,7 @@ def test_a_time_word_cannot_be_an_id():
 def test_another_quarter_moves_every_form(tmp_path):
     spec, _ = okrdsl.loads(spec_text("  at week -2 as a: CEO a\n  during month 1 as b: CEO b\n  at middle as c: CEO c\n"))
     other = {e.key: e.date for e in schedule_spec(spec, "FY24-Q2").entries}  # 2023-05-01 (Mon) to 2023-07-31
-    assert other == {"a": D(2023, 4, 17), "b": D(2023, 5, 1), "c": D(2023, 6, 15)}
+    assert other == {"a": D(2023, 4, 17), "b": D(2023, 5, 1), "c": D(2023, 6, 16)}
 
 
 def test_forms_that_parsed_before_keep_their_meaning():
@@ -294,3 +294,36 @@ def test_until_a_calendar_week_runs_to_its_last_day():
 def test_derived_ids_keep_the_sign_of_a_calendar_index():
     spec, _ = okrdsl.loads(spec_text("  at week -1: CEO a\n  at week 1: CEO b\n  at week end+1: CEO c\n"))
     assert [item.key for item in spec.items()] == ["p/week-1", "p/week+1", "p/week-end+1"]
+
+
+def test_a_window_due_at_its_own_end_is_a_loop_not_a_crash(tmp_path):
+    found = check_codes("  between start and end of x as x: CEO c\n", tmp_path=tmp_path)
+    assert found == [(7, "OKR203", "these items are timed relative to each other in a loop: x -> x")]
+
+
+def test_day_0_of_a_month_is_a_finding_and_the_cadence_still_dates(tmp_path):
+    assert [code for _, code, _ in check_codes("  every month on day 0: CoS posts\n", tmp_path=tmp_path)] == ["OKR027"]
+
+
+def test_a_long_chain_of_meetings_and_placements_resolves_without_recursion(tmp_path):
+    body = "  at -8w as s0: CoS starts\n" + "".join(
+        f'  meeting m{i} "M{i}" every week from s{i - 1}\n    scheduled by CoS\n    goal "g"\n'
+        f"  at start in m{i} as s{i}: CoS does {i}\n" for i in range(300, 0, -1))
+    assert [code for _, code, _ in check_codes(body, tmp_path=tmp_path) if code != "OKR201"] == []
+
+
+def test_a_step_counted_from_the_end_of_a_window_after_the_quarter_is_timed_from_the_end(tmp_path):
+    body = "  within 2w after end as scoring: CEO scores\n  at end of scoring + 1d: CoS closes\n"
+    assert check_codes(body, tmp_path=tmp_path) == []
+
+
+def test_a_weekend_rule_never_lists_one_day_twice():
+    got = dated("  every day from start until start+6d: CoS posts\n", settings_lines="  weekends next-monday\n")
+    days = sorted(day for day, _ in got.values())
+    assert days == sorted(set(days)) and len(days) == 5
+
+
+def test_ordered_steps_follow_what_they_depend_on_whatever_the_order_written():
+    spec, _ = okrdsl.loads(spec_text("  at -4w as x: CEO starts\n  after y: CEO publishes\n  after x as y: CEO reviews\n"
+                                     "  ongoing: CoS watches\n  at -2w: CEO ends\n"))
+    assert [e.text for e in schedule_spec(spec).entries] == ["starts", "reviews", "publishes", "ends", "watches"]

@@ -116,14 +116,15 @@ def company_objectives(context: Context):
     for file, okr_set in _sets(context):
         wanted = policy_of(file).company_objectives
         wanted = COMPANY_OBJECTIVES if wanted is None else wanted
-        found = [o for o in okr_set.objectives if o.level == "company"]
+        top = scoring(file.scope.policy).levels[0]  # "company", or the policy's highest level
+        found = [o for o in okr_set.objectives if o.level == top]
         if len(found) != wanted:
             policy = file.scope.policy
-            has = f"this OKR set has {plural(len(found), 'company objective')}"
+            has = f"this OKR set has {plural(len(found), f'{top} objective')}"
             if policy and policy.company_objectives is not None:
                 yield Finding(_header(okr_set), f"{has}; the policy at {policy.span} asks for exactly {wanted}")
             else:
-                yield Finding(_header(okr_set), f"{has}; it should have exactly {wanted}, the handbook's number",
+                yield Finding(_header(okr_set), f"{has}; it should have exactly {wanted}, the default",
                               "set another number with `company objectives: N` in a policy block")
 
 

@@ -372,7 +372,7 @@ def _anchored_to_end(item: ir.Item, items: dict, memo: dict[int, bool]) -> bool:
         memo[id(item)] = False  # until known: a loop that leads back here ends the walk
         path.append(item)
         moment = counted_from(item)
-        if moment is not None and moment.anchor == "item" and moment.item.value in items:
+        if moment is not None and moment.anchor in ("item", "item-end") and moment.item.value in items:
             item = items[moment.item.value].node
             continue
         memo[id(item)] = moment is not None and moment.anchor == "end"
