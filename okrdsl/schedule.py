@@ -78,7 +78,7 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
                 continue
             when = getattr(item, "when", None)
             entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item),
-                                 written=_written(when, resolver.keep_written(item), item),
+                                 written=_written(when, resolver.written_holds(item), item),
                                  after=tuple(n.value for n in getattr(item, "after", ())), **common))
     title = spec.process.title if spec.process else spec.path
     return Schedule(title, year, quarter, resolver.start, resolver.end, _in_order(entries))

@@ -105,15 +105,25 @@ def texts(spec: ir.Spec) -> Iterator[ir.Text]:
                     yield item.goal
 
 
+def works(spec: ir.Spec) -> Iterator:
+    """Everything of a spec with actors and a text: steps, cadences, permissions, their
+    sub-steps, and meetings' fallbacks."""
+    for item in spec.items():
+        yield from _works(item)
+
+
 def _works(item) -> Iterator:
-    """The item and its tasks, recursively: everything with actors and text."""
-    if hasattr(item, "actors"):
-        yield item
-    fallback = getattr(item, "fallback", None)
-    if fallback is not None:
-        yield from _works(fallback)
-    for task in getattr(item, "tasks", ()):
-        yield from _works(task)
+    """The item and its tasks, depth first (with a list, not recursion): everything with
+    actors and text."""
+    pending = [item]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (ir.Step, ir.Cadence, ir.Permission, ir.Task)):
+            yield current
+        if isinstance(current, ir.Meeting) and current.fallback is not None:
+            pending.append(current.fallback)
+        if isinstance(current, (ir.Step, ir.Cadence, ir.Task)):
+            pending.extend(reversed(current.tasks))
 
 
 def role_references(spec: ir.Spec) -> Iterator[ir.Name]:

@@ -283,7 +283,9 @@ def test_an_item_after_an_ordered_step_is_compared_with_what_that_step_follows(t
 def test_a_date_beside_a_time_placed_in_a_meeting_is_checked_against_the_time(tmp_path):
     body = WEEKLY + "  at -1w on 2023-01-25 in weekly as a: CEO a\n"
     assert dated(body)["a"][0] == D(2023, 1, 31)  # the Tuesday after -1w
-    assert check_codes(body, tmp_path=tmp_path) == []  # the date written is -1w itself: no OKR205
+    # The date written is -1w itself, so no OKR205; but the meeting is not on it, and that is said.
+    assert check_codes(body, tmp_path=tmp_path) == [
+        (10, "OKR208", 'the first "weekly" on or after -1w falls on 2023-01-31, not on 2023-01-25 as written')]
 
 
 def test_until_a_calendar_week_runs_to_its_last_day():

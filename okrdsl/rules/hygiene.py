@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import attrs
+
 from okrdsl import ir
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, Finding, rule
 from okrdsl.confusables import describe_difference, skeleton
-from okrdsl.symbols import declarations, role_references, text_references
+from okrdsl.symbols import declarations, role_references, text_references, works
 
 WARNING = Severity.WARNING
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
@@ -251,3 +253,43 @@ def _names(spec: ir.Spec):
         yield "roles", f'role "{role.id.value}"', role.id
         yield from (("roles", f'alias "{alias.value}" of role "{role.id.value}"', alias) for alias in role.aliases)
     yield from ((table, f'{kind} "{name.value}"', name) for table, kind, name in declarations(spec) if table != "roles")
+
+
+@rule("OKR509", "or-in-actors", WARNING)
+def or_in_actors(context: Context):
+    """A step's text starts with "or" and a role: only the role before it does the step.
+
+    Actors are joined by commas, `and`, `&` or `/`; `or` does not join them, so
+    `CEO or CoS approves` is read as the CEO doing "or CoS approves". To say
+    that either may do it, name both and say so in the text, or write a
+    permission that needs one approval (`approval from CEO or CoS`).
+
+    Bad:
+        roles
+          CEO "Chief Executive Officer"
+          CoS "Chief of Staff to the CEO"
+        phase approve "Approval"
+          at -2w: CoS collects the company OKRs
+          at -1w: CEO or CoS approves the company OKRs  # OKR509
+
+    Good:
+        roles
+          CEO "Chief Executive Officer"
+          CoS "Chief of Staff to the CEO"
+        phase approve "Approval"
+          at -2w: CoS collects the company OKRs
+          at -1w: CEO approves the company OKRs, or delegates it to the @CoS
+    """
+    for file in context.files():
+        for work in works(file.spec):
+            words = work.text.value.split(None, 2)
+            if len(words) >= 2 and words[0].lower() == "or" and file.scope.role(words[1].strip(",")) is not None \
+                    and work.actors:
+                actors = ", ".join(a.value for a in work.actors)
+                span = work.text.span
+                size = len(words[0]) + 1 + len(words[1].strip(","))
+                where = attrs.evolve(span, end_line=span.line, end_column=span.column + size, end=span.start + size)
+                yield Finding(where, f'only {actors} does this: "or" does not join actors, so '
+                              f'"{words[0]} {words[1]}" is read as part of what is done',
+                              f"name both ({actors}, {words[1].strip(',')}) and say who in the text, or use a "
+                              f"permission with `approval from {actors} or {words[1].strip(',')}`")

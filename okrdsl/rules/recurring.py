@@ -66,11 +66,13 @@ def _head(item: ir.Item):
 
 @rule("OKR208", "not-in-meeting", ERROR)
 def not_in_meeting(context: Context):
-    """An item placed in a recurring meeting finds no occurrence of it in its time.
+    """An item placed in a recurring meeting finds no occurrence of it, or not on the date written.
 
     `at -3w in egroup_weekly` falls on the first E-Group Weekly on or after
     -3w; `between -3w and -2w in egroup_weekly` on the first one in that
-    window. The meeting must recur (`every week on Tuesday`), and happen then.
+    window. The meeting must recur (`every week on Tuesday`), and happen then;
+    a date written beside the time (`at week -4 on 2023-01-03 in weekly`) must
+    be that meeting's day.
 
     Bad:
         process "Workflow" for FY24-Q1
@@ -100,6 +102,14 @@ def not_in_meeting(context: Context):
             if reason is not None:
                 yield Finding(item.when.meeting.span, reason,
                               "give the meeting a range that covers this time, or change the time")
+                continue
+            when = item.when if isinstance(item, (ir.Step, ir.Meeting)) else None
+            placed = resolver.date(item)
+            if isinstance(when, ir.At) and when.meeting is not None and when.date is not None and placed is not None \
+                    and resolver.written_holds(item) and placed != when.date:
+                yield Finding(when.meeting.span, f'the first "{when.meeting.value}" on or after {when.moment.text} '
+                              f"falls on {placed}, not on {when.date} as written",
+                              f"write on {placed}, or leave the date out")
 
 
 @rule("OKR401", "too-many-occurrences", ERROR)
