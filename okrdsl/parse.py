@@ -277,6 +277,10 @@ LINK_PLACES = ("a link can end an artifact, objective or key result line, follow
 
 def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
     """Hints for common slips that are not misspelled keywords."""
+    line_before = text[text.rfind("\n", 0, start) + 1:start]
+    if re.search(r"\b(week|month)\s+(end|middle)?[+-]?\d*$", line_before) and word[:1] in "+-":
+        return ("a calendar week or month takes no offset: count from the quarter instead (end-3w-1d), "
+                "or give the week an id (during week end-3 as w) and count from it (end of w + 1d)")
     if word.startswith("-") and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
         line = text[text.rfind("\n", 0, start) + 1:start]
         if "STRING" in set(expected) and re.fullmatch(r"\s+\w+", line):  # a role of a roles block

@@ -53,7 +53,8 @@ def test_a_quoted_text_followed_by_words_is_a_role(tmp_path):
 
 def test_a_misspelt_role_at_the_start_of_an_unquoted_step_is_still_caught(tmp_path):
     assert findings(tmp_path, ROLES + 'phase p "P"\n  at -1w: Finance OKRs are put into GitLab\n') == [
-        ("OKR102", 8, 11, 18, '"Finance" is not a declared role', "declare it in a roles block, or include the role catalogue")]
+        ("OKR102", 8, 11, 18, '"Finance" is not a declared role', "declare it in a roles block, or include the role catalogue; "
+                      "for a step that no one is named as doing, put its whole text in double quotes")]
 
 
 def test_the_schedule_shows_an_empty_who():
@@ -95,7 +96,8 @@ def test_suggestions_fold_case(tmp_path, written, meant):
 def test_a_role_is_never_offered_a_keyword(tmp_path):
     found = findings(tmp_path, ROLES + 'phase p "P"\n  at -1w: CEO drafts\n    Unit leads review\n')
     assert found == [("OKR102", 9, 5, 9, '"Unit" is not a declared role',
-                      "declare it in a roles block, or include the role catalogue")]
+                      "declare it in a roles block, or include the role catalogue; "
+                      "for a step that no one is named as doing, put its whole text in double quotes")]
 
 
 def test_a_hyphen_in_a_role_id_is_pointed_at_aliases():

@@ -92,7 +92,8 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape_not_a_crash(tmp_
         'q.okrp:5:11: error: "\\u041f\\u041c" is not a declared role [OKR102]',
         " 5 |   at -4w: \\u041f\\u041c \\u7523\\u54c1 x",
         "   |           ^^",
-        "   = hint: declare it in a roles block, or include the role catalogue",
+        "   = hint: declare it in a roles block, or include the role catalogue; for a step that no one is named "
+        "as doing, put its whole text in double quotes",
         "1 error, 0 warnings in 1 file",
     ]
     schedule = subprocess.run(

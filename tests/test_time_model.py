@@ -329,3 +329,9 @@ def test_ordered_steps_follow_what_they_depend_on_whatever_the_order_written():
     spec, _ = okrdsl.loads(spec_text("  at -4w as x: CEO starts\n  after y: CEO publishes\n  after x as y: CEO reviews\n"
                                      "  ongoing: CoS watches\n  at -2w: CEO ends\n"))
     assert [e.text for e in schedule_spec(spec).entries] == ["starts", "reviews", "publishes", "ends", "watches"]
+
+
+def test_an_offset_after_a_calendar_week_is_explained():
+    (diagnostic,) = okrdsl.loads(spec_text("  at week end-2-1d as d: CEO drafts\n"))[1]
+    assert diagnostic.hint == ("a calendar week or month takes no offset: count from the quarter instead (end-3w-1d), "
+                               "or give the week an id (during week end-3 as w) and count from it (end of w + 1d)")

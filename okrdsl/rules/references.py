@@ -42,10 +42,11 @@ def unknown_role(context: Context):
             if file.scope.role(name.value) is None:
                 line = source.line_text(name.span.line) if source is not None else ""
                 before = line[: name.span.column - 1]
+                first_actor = not before.strip() or before.rstrip().endswith(":")
                 yield Finding(name.span, f'"{name.value}" is not a declared role',
                               _role_hint(context, name.value, file.scope, bool(line) and not before.strip(),
-                                         line[name.span.column - 1:].startswith('"')
-                                         and (not before.strip() or before.rstrip().endswith(":"))))
+                                         first_actor and line[name.span.column - 1:].startswith('"'),
+                                         first_actor))
 
 
 # The keywords that open a line under a block: a misspelt one reads as a sub-step's role.
@@ -54,19 +55,24 @@ _LINE_KEYWORDS = ("intro", "note", "led", "goal", "agenda", "scheduled", "attend
                   "duty", "length")
 
 
-def _role_hint(context: Context, word: str, scope, first_on_line: bool, quoted_actor: bool) -> str:
+def _role_hint(context: Context, word: str, scope, first_on_line: bool, quoted_actor: bool,
+               first_actor: bool = False) -> str:
     """A close role (case does not count); for the first word of a line (read as a sub-step's
-    role), a keyword that opens such lines; for a quoted actor, how to write a step with none."""
+    role), a keyword that opens such lines; for the first actor of a step, how to write a step
+    that no one does."""
     if word in keywords() and first_on_line:
         return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
                 "check that the line sits under the right block")
     close = context.suggest(word, scope.role_names) or (did_you_mean(word, _LINE_KEYWORDS) if first_on_line else None)
     if quoted_actor:
-        return ((close + "; " if close else "") + "a quoted text followed by more words names a role; to say what "
-                "happens with no one named, put the whole text in double quotes")
+        return ((close + " Or: " if close else "") + "a quoted text followed by more words names a role; to say "
+                "what happens with no one named, put the whole text in double quotes")
     if close is None and ("-" in word or " " in word):  # only an alias can be written so
         written = f'"{word}"' if " " in word else word
         return f"give it to a role as an alias (aka {written}), or include the role catalogue"
+    if close is None and first_actor:
+        return ("declare it in a roles block, or include the role catalogue; for a step that no one is named as "
+                "doing, put its whole text in double quotes")
     return close or "declare it in a roles block, or include the role catalogue"
 
 

@@ -117,12 +117,16 @@ def bad_score_bands(context: Context):
                               f"({band.low}..{band.high}) overlap from {band.low} to {min(reach, band.high)}",
                               "give each score one band")
             elif band.low > reach + 1:
-                yield Finding(policy.bands_span, f"no score band holds {reach + 1} to {band.low - 1}",
+                yield Finding(policy.bands_span, _no_band(reach + 1, band.low - 1),
                               "every score from 0 to 100 needs a band")
             reach = max(reach, band.high)
         if reach < 100:
-            yield Finding(policy.bands_span, f"no score band holds {reach + 1} to 100",
+            yield Finding(policy.bands_span, _no_band(reach + 1, 100),
                           "every score from 0 to 100 needs a band")
+
+
+def _no_band(low: int, high: int) -> str:
+    return f"a score of {low}% falls in no band" if low == high else f"scores from {low}% to {high}% fall in no band"
 
 
 @rule("OKR312", "score-disagrees-with-health", WARNING)
