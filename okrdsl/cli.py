@@ -21,6 +21,21 @@ Exit codes:
   2  usage error, or an internal error in okrdsl"""
 
 
+class _Formats(click.Choice):
+    """A command's `--format` choices: the names in the FORMATS registry of `module`, read
+    only when click needs them, so that start-up does not import every format."""
+
+    def __init__(self, module: str) -> None:  # click.Choice would read the choices at once
+        self.module = module
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from importlib import import_module
+
+        return tuple(import_module(self.module).FORMATS)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into a short message and exit code 2, never a traceback."""
 
@@ -72,7 +87,7 @@ ROOT_OPTION = click.option(
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=str))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "gitlab", "sarif"]),
+@click.option("--format", "output_format", type=_Formats("okrdsl.report"),
               default="text", show_default=True,
               help="text for people; json, github (workflow commands), gitlab (Code Quality) or sarif for tools.")
 @click.option("--select", "select", metavar="CODES", default="",
@@ -152,7 +167,8 @@ class _Day(click.ParamType):
 @click.option("--quarter", metavar="Q", help="Schedule for this quarter (FY23-Q3, FY23 Q3 or fy23q3) instead of the spec's.")
 @click.option("--today", type=_Day(), metavar="YYYY-MM-DD",
               help='Mark what is overdue, due this week and due next week ("today" for today).')
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "output_format", type=_Formats("okrdsl.emit.agenda"), default="table",
+              show_default=True)
 @click.option("--fiscal-start", metavar="MONTH", help="The month the fiscal year starts (February, feb or 2).")
 @click.option("--fiscal-naming", type=click.Choice(["end", "start"]),
               help="Name fiscal years by the calendar year they end in (GitLab) or start in.")
@@ -161,7 +177,7 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
     """Print a spec's dated agenda for a fiscal quarter."""
     from okrdsl.calendar import parse_month
     from okrdsl.check import schedule_file
-    from okrdsl.emit.agenda import table, to_json
+    from okrdsl.emit.agenda import FORMATS
     from okrdsl.report.safe import shown
 
     try:
@@ -177,20 +193,14 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
     with _exiting(1 if result.schedule is None or result.errors else 0):
         _print_diagnostics(result.errors, result.sources)
         if result.schedule is not None:
-            _echo(to_json(result.schedule, today) if output_format == "json"
-                  else table(result.schedule, today, style=click.style))
-
-
-def _status_formats() -> list[str]:
-    from okrdsl.emit.status import FORMATS
-
-    return list(FORMATS)
+            _echo(FORMATS[output_format](result.schedule, today, style=click.style))
 
 
 @main.command(epilog=EXIT_CODES.replace("no errors found (warnings alone pass, unless --strict)", "the status was printed")
               .replace("errors found (syntax errors included)", "the spec has errors (printed on standard error)"))
 @click.argument("spec", type=click.Path(readable=False, path_type=str))
-@click.option("--format", "output_format", type=click.Choice(_status_formats()), default="table", show_default=True)
+@click.option("--format", "output_format", type=_Formats("okrdsl.emit.status"), default="table",
+              show_default=True)
 @ROOT_OPTION
 def status(spec, output_format, root) -> None:
     """Print an OKR set as a tree: owners, progress, score, band and health, rolled up to each objective and level."""

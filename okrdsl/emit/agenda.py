@@ -73,7 +73,7 @@ def table(schedule: Schedule, today: datetime.date | None = None, style=lambda t
     return "\n".join(lines)
 
 
-def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
+def to_json(schedule: Schedule, today: datetime.date | None = None, style=None) -> str:
     """{"quarter", "start", "end", "items": [{"id", "kind", "phase", "date", "due", "offset", "after", "actors", "text",
     "length_minutes"}]}.
 
@@ -107,3 +107,7 @@ def to_json(schedule: Schedule, today: datetime.date | None = None) -> str:
     if today is not None:
         data["today"] = today.isoformat()
     return json_text(data)
+
+
+# The formats of `okrdsl schedule --format`: each takes the schedule, today (or None) and a style.
+FORMATS = {"table": table, "json": to_json}
