@@ -31,9 +31,7 @@ class _Formats(click.Choice):
 
     @property
     def choices(self) -> tuple[str, ...]:
-        from importlib import import_module
-
-        return tuple(import_module(self.module).FORMATS)
+        return tuple(__import__(self.module, fromlist=["FORMATS"]).FORMATS)
 
 
 class _Group(click.Group):
