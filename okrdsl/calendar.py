@@ -74,10 +74,6 @@ class FiscalCalendar:
     start_month: int = 2
     named_by: str = "end"
 
-    @classmethod
-    def from_ir(cls, fiscal) -> "FiscalCalendar":
-        return cls(fiscal.start_month, fiscal.named_by)
-
     def year_start(self, year: int) -> datetime.date:
         if self.named_by == "start" or self.start_month == 1:
             return datetime.date(year, self.start_month, 1)

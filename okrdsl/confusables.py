@@ -43,4 +43,7 @@ def describe_difference(name: str, other: str) -> str:
             listed = ", ".join(f"{char} (U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')})"
                                for char in odd[:3])
             parts.append(f'{listed}{f" and {len(odd) - 3} more" if len(odd) > 3 else ""} in "{word}"')
-    return "; ".join(parts) or "characters that look the same"
+    if not parts:  # plain letters that look alike, such as I (capital i) and l (small L)
+        pairs = [(a, b) for a, b in zip(name, other) if a != b]
+        parts = [", ".join(f"{a} in \"{name}\" and {b} in \"{other}\"" for a, b in pairs[:3])]
+    return "; ".join(parts)

@@ -183,7 +183,8 @@ class Resolver:
             return None
         last = self._window_end(when)
         days = self.meeting_days(meeting)
-        found = next((d for d in days[bisect.bisect_left(days, day):] if last is None or d <= last), None)
+        index = bisect.bisect_left(days, day)  # the first occurrence on or after `day`
+        found = days[index] if index < len(days) else None
         if found is None or last is not None and found > last:
             where = f"between {day} and {last}" if last is not None else f"on or after {day}"
             self.misses[id(item)] = f'no "{meeting.title}" ({meeting.id.value}) falls {where}'

@@ -48,7 +48,7 @@ class Scoring:
     health: tuple[str, ...] = HEALTH
     bands: tuple[Band, ...] = tuple(Band(name, low, high, word) for (name, low, high), word in zip(BANDS, HEALTH))
     rollup: ir.Rollup = ROLLUP
-    ranks: dict = attrs.field(factory=lambda: dict(LEVEL_RANKS))
+    ranks: dict = attrs.field(factory=lambda: dict(LEVEL_RANKS), eq=False)  # a dict: kept out of eq and hash
 
     @property
     def levels(self) -> tuple[str, ...]:

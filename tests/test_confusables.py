@@ -49,3 +49,7 @@ def test_a_look_alike_in_a_quarter_of_a_role_from_the_catalogue(tmp_path):
 
 def test_the_shipped_specs_have_no_look_alikes():
     assert [d for d in check([str(ROOT / "specs")]).diagnostics if d.code == "OKR507"] == []
+
+
+def test_plain_letters_that_look_alike_are_named_too():
+    assert describe_difference("CIO", "ClO") == 'I in "CIO" and l in "ClO"'

@@ -7,6 +7,7 @@ from okrdsl import ir
 from okrdsl.calendar import adjust_for_weekend
 from okrdsl.diagnostics import Severity
 from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
+from okrdsl.recur import count
 from okrdsl.rules import Context, Finding, rule
 from okrdsl.rules.time import dated_files, resolver_of
 from okrdsl.schedule import over_total, recurs
@@ -53,8 +54,8 @@ def impossible_cadence(context: Context):
                 continue
             if recurrence.every < 1:
                 continue  # OKR026 says so
-            step_days = {"day": 1, "week": 7, "month": 28}[recurrence.unit] * recurrence.every
-            if (last - first).days // step_days + 1 > MAX_OCCURRENCES:
+            on = recurrence.on
+            if count(first, last, recurrence.every, recurrence.unit, on, limit=MAX_OCCURRENCES + 1) > MAX_OCCURRENCES:
                 yield Finding(where, f"this {what} would happen more than {MAX_OCCURRENCES} times between {first} "
                               f"and {last}", "check the unit (days or weeks?) and the range")
 
