@@ -103,7 +103,7 @@ class Context:
 Rule = Callable[[Context], Iterable[Finding]]
 
 RULES: dict[str, tuple[codes.Code, Rule]] = {}
-_MODULES = ("references", "time", "recurring", "okrs", "scores", "hygiene")
+_MODULES = ("references", "time", "recurring", "okrs", "alignment", "scores", "hygiene")
 
 
 def parse_docstring(doc: str) -> tuple[str, str, str, str]:
