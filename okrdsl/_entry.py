@@ -13,6 +13,7 @@ imports nothing eagerly, so reaching `main` is quick.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -23,10 +24,8 @@ INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by C
 def _interrupted(signum, frame) -> None:
     # Write and leave at once: raising here could land in an import, a finaliser or
     # a flush, and what is still buffered for a closed or stalled pipe would block.
-    try:
+    with contextlib.suppress(OSError):  # standard error closed: the exit status still says it
         os.write(2, b"okrdsl: interrupted\n")
-    except OSError:
-        pass
     os._exit(INTERRUPTED)
 
 

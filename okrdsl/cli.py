@@ -239,10 +239,9 @@ def _exiting(status: int):
 def _discard_stdout() -> None:
     """Send what is left of standard output to the null device, so that Python's last flush
     at exit does not fail on the closed pipe again (as the Python docs on SIGPIPE advise)."""
-    try:
+    # Not a real file (a test runner's buffer, or no standard output at all): nothing to redirect.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # not a real file (a test runner's buffer): nothing to flush to a pipe
-        pass
 
 
 def _echo(text: str, err: bool = False) -> None:

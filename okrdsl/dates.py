@@ -333,3 +333,29 @@ def has_date(item: ir.Item) -> bool:
     ongoing or recurring)."""
     return not isinstance(item, ir.Cadence) and isinstance(
         getattr(item, "when", None), (ir.At, ir.On, ir.Within, ir.During, ir.Between))
+
+
+def latest_before(start, befores, is_ordered, value_of, memo: dict, step=lambda value: value):
+    """For an item that is only ordered (`after x:`), the greatest value among what it comes
+    after, looking through other such items: `value_of(b)` for one with a date of its own,
+    `step` of its result for an ordered one. None when nothing dated comes before it.
+
+    Each item is worked out once (kept in `memo`, by id), with a list rather than recursion;
+    in a loop of `after` lists (OKR203), an item already on the walk counts as nothing.
+    """
+    pending, on_walk = [start], {id(start)}
+    while pending:
+        current = pending[-1]
+        if id(current) not in memo:
+            before = befores(current)
+            waiting = [b for b in before if is_ordered(b) and id(b) not in memo and id(b) not in on_walk]
+            if waiting:
+                pending.extend(waiting)
+                on_walk.update(id(b) for b in waiting)
+                continue
+            values = [value_of(b) if not is_ordered(b) else
+                      step(memo[id(b)]) if memo.get(id(b)) is not None else None for b in before]
+            memo[id(current)] = max((v for v in values if v is not None), default=None)
+        pending.pop()
+        on_walk.discard(id(current))
+    return memo[id(start)]

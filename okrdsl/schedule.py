@@ -15,7 +15,7 @@ import attrs
 
 from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, format_quarter
-from okrdsl.dates import Resolver, quarter_for, resolver_for
+from okrdsl.dates import Resolver, latest_before, quarter_for, resolver_for
 from okrdsl.diagnostics import UsageProblem
 from okrdsl.limits import MAX_TOTAL_OCCURRENCES
 from okrdsl.recur import count as count_occurrences, occurrences
@@ -98,7 +98,7 @@ def _in_order(entries: list[Entry]) -> tuple[Entry, ...]:
     places: dict[int, tuple[int, int] | None] = {}  # id(entry) -> (index it follows, depth)
     for entry in entries:
         if isinstance(entry.when, ir.Following):
-            _place_after(entry, position, following, places)
+            _place_after(entry, ordered, position, following, places)
     after_index: dict[int, list[tuple[int, int, Entry]]] = {}
     unplaced = []
     for number, entry in enumerate(entries):
@@ -114,26 +114,16 @@ def _in_order(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(result + unplaced)
 
 
-def _place_after(entry: Entry, position: dict, following: dict, places: dict) -> None:
+def _place_after(entry: Entry, ordered: list[Entry], position: dict, following: dict, places: dict) -> None:
     """Where an ordered entry goes: (the index of the latest dated entry it follows, directly
     or through other ordered ones, and how many ordered ones lie between); None when it
-    follows nothing dated. Worked out with a list, not recursion; a loop (OKR203) ends it."""
-    pending = [entry]
-    while pending:
-        current = pending[-1]
-        if id(current) in places:
-            pending.pop()
-            continue
-        waiting = [following[n] for n in current.after if n in following and id(following[n]) not in places
-                   and following[n] not in pending]
-        if waiting:
-            pending.extend(waiting)
-            continue
-        found = [(position[n], 0) for n in current.after if n in position]
-        found += [(place[0], place[1] + 1) for n in current.after if n in following
-                  for place in [places.get(id(following[n]))] if place]
-        places[id(current)] = max(found) if found else None
-        pending.pop()
+    follows nothing dated (see dates.latest_before)."""
+    def befores(current: Entry) -> list[Entry]:
+        return [following[n] if n in following else ordered[position[n]]
+                for n in current.after if n in following or n in position]
+
+    latest_before(entry, befores, lambda e: isinstance(e.when, ir.Following),
+                  lambda e: (position[e.name], 0), places, step=lambda place: (place[0], place[1] + 1))
 
 
 def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | None = None,

@@ -335,3 +335,10 @@ def test_an_offset_after_a_calendar_week_is_explained():
     (diagnostic,) = okrdsl.loads(spec_text("  at week end-2-1d as d: CEO drafts\n"))[1]
     assert diagnostic.hint == ("a calendar week or month takes no offset: count from the quarter instead (end-3w-1d), "
                                "or give the week an id (during week end-3 as w) and count from it (end of w + 1d)")
+
+
+def test_ordered_steps_in_a_loop_are_a_finding_not_a_hang(tmp_path):
+    body = "  after b as a: CoS x\n  after a as b: CoS y\n  at -5w after a: CoS z\n"
+    assert [code for _, code, _ in check_codes(body, tmp_path=tmp_path)] == ["OKR203"]
+    spec, _ = okrdsl.loads(spec_text(body))
+    assert [e.text for e in schedule_spec(spec).entries] == ["z", "x", "y"]

@@ -6,7 +6,7 @@ from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter, week_start
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.dates import Resolver, counted_from, quarter_for, resolver_for
+from okrdsl.dates import Resolver, counted_from, latest_before, quarter_for, resolver_for
 from okrdsl.schedule import recurs
 from okrdsl.words import loop_text
 
@@ -144,28 +144,16 @@ def after_too_early(context: Context):
 
 def _earliest(item: ir.Item, file: File, resolver: Resolver, real: bool, memo: dict):
     """The earliest day an item can happen: its date, or for an item that is only ordered
-    (`after x:`), the latest earliest day of what it comes after, followed without recursion.
-    None when nothing dated comes before it."""
-    if isinstance(getattr(item, "when", None), ir.Following):
-        pending = [item]
-        while pending:
-            current = pending[-1]
-            if id(current) in memo:
-                pending.pop()
-                continue
-            memo[id(current)] = None  # until known: a loop (OKR203) adds nothing
-            befores = [file.scope.items[n.value].node for n in current.after if n.value in file.scope.items]
-            waiting = [b for b in befores if isinstance(getattr(b, "when", None), ir.Following) and id(b) not in memo]
-            if waiting:
-                del memo[id(current)]
-                pending.extend(waiting)
-                continue
-            days = [memo[id(b)] if id(b) in memo else _dated_day(b, resolver, real) for b in befores]
-            days = [d for d in days if d is not None]
-            memo[id(current)] = max(days) if days else None
-            pending.pop()
-        return memo[id(item)]
-    return _dated_day(item, resolver, real)
+    (`after x:`), the latest day of what it comes after (see dates.latest_before)."""
+    if not _ordered(item):
+        return _dated_day(item, resolver, real)
+    return latest_before(item, lambda current: [file.scope.items[n.value].node for n in current.after
+                                                if n.value in file.scope.items],
+                         _ordered, lambda before: _dated_day(before, resolver, real), memo)
+
+
+def _ordered(item: ir.Item) -> bool:
+    return isinstance(item, ir.Step) and isinstance(item.when, ir.Following)
 
 
 def _dated_day(item: ir.Item, resolver: Resolver, real: bool):
