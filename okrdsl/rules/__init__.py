@@ -42,13 +42,15 @@ class Finding:
 
 @attrs.frozen
 class File:
-    """A file that loaded without errors. `complete` is false when something it includes
-    is missing or broken: its scope then lacks names, so "not declared" would mislead."""
+    """A file that loaded without errors. `visible` is what it sees in reading order (its
+    includes, then itself). `complete` is false when something it includes is missing or
+    broken: its scope then lacks names, so "not declared" would mislead."""
 
     path: str
     spec: ir.Spec
     scope: Scope
     complete: bool = True
+    visible: tuple[ir.Spec, ...] = ()
 
 
 @attrs.define
@@ -63,8 +65,8 @@ class Context:
             if any(codes.is_blocking(d) for d in loaded.diagnostics):
                 continue
             if path not in self._cache:
-                visible = self.workspace.visible(path)
-                self._cache[path] = File(path, loaded.spec, scope_of(visible), self._complete(path))
+                visible = tuple(self.workspace.visible(path))
+                self._cache[path] = File(path, loaded.spec, scope_of(list(visible)), self._complete(path), visible)
             yield self._cache[path]
 
     def _complete(self, path: str) -> bool:

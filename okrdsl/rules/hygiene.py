@@ -236,7 +236,7 @@ def look_alike_names(context: Context):
     """
     for file in context.files():
         seen: dict[tuple[str, str], tuple[str, ir.Name]] = {}
-        for spec in context.workspace.visible(file.path):
+        for spec in file.visible:
             for table, label, name in _names(spec):
                 if table != "roles" and spec is not file.spec:
                     continue

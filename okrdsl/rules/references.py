@@ -197,7 +197,7 @@ def duplicate_id(context: Context):
     """
     for file in context.files():
         seen: dict[tuple[str, str], tuple[str, ir.Name]] = {}
-        for spec in context.workspace.visible(file.path):
+        for spec in file.visible:
             for table, kind, name in declarations(spec):
                 if table != "roles" and spec is not file.spec:
                     continue
@@ -227,7 +227,7 @@ def alias_collision(context: Context):
     """
     for file in context.files():
         named: dict[str, tuple[ir.Role, ir.Name]] = {}
-        for spec in context.workspace.visible(file.path):
+        for spec in file.visible:
             for role in spec.roles:
                 for name in (role.id, *role.aliases):
                     first_role, first_name = named.setdefault(name.value, (role, name))
