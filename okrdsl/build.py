@@ -223,7 +223,7 @@ class _Builder(TimeBuilder, OkrBuilder):
         weekends = tree_of(tree, "weekends")
         weeks_start = tree_of(tree, "weeks_start")
         links = tuple(
-            (str(child.data), self.link(child))
+            ir.ProcessLink(str(child.data), self.link(child))
             for child in tree.children
             if isinstance(child, Tree) and child.data in ("learnings", "feedback", "video", "link")
         )
@@ -243,7 +243,8 @@ class _Builder(TimeBuilder, OkrBuilder):
         ident, kind = tokens_of(tree, "IDENT")
         self.one_of(kind, ir.ARTIFACT_KINDS, codes.UNKNOWN_KIND, "a kind of artifact")
         link = self.link(tree, title=False) if token_of(tree, "LINK") else None
-        return ir.Artifact(self.name(ident), kind.value, unquote(token_of(tree, "STRING")), link, self.span(tree))
+        known = kind.value if kind.value in ir.ARTIFACT_KINDS else None
+        return ir.Artifact(self.name(ident), known, unquote(token_of(tree, "STRING")), link, self.span(tree))
 
     # --- phases ---
 

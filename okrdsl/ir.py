@@ -9,7 +9,7 @@ were written. References are kept as `Name`s, resolved later by
 from __future__ import annotations
 
 import datetime
-from typing import Literal, Union
+from typing import ClassVar, Literal, Union
 
 import attrs
 
@@ -50,7 +50,7 @@ class Link:
 class Ref:
     """An inline reference in free text: `@Role` (kind "role") or `#id` (kind "item")."""
 
-    kind: str
+    kind: Literal["role", "item"]
     name: Name
 
 
@@ -96,6 +96,8 @@ class At:
     """`at MOMENT` with an optional `on DATE` that must agree with it (for a calendar week
     or month: fall inside it), and an optional recurring meeting it takes place `in`."""
 
+    kind: ClassVar[str] = "at"
+
     moment: Moment
     date: datetime.date | None = None
     span: Span | None = span_field()
@@ -106,6 +108,8 @@ class At:
 class On:
     """`on DATE`: an absolute date (None when the date written does not exist: OKR022)."""
 
+    kind: ClassVar[str] = "on"
+
     date: datetime.date | None
     span: Span | None = span_field()
 
@@ -113,6 +117,8 @@ class On:
 @attrs.frozen
 class Within:
     """`within DURATION after MOMENT`: earliest at the moment, due `months` then `days` later."""
+
+    kind: ClassVar[str] = "within"
 
     days: int
     after: Moment
@@ -125,6 +131,8 @@ class Within:
 class During:
     """`during week -3`, `during month 1`: a window over one calendar week or month."""
 
+    kind: ClassVar[str] = "during"
+
     period: Moment
     span: Span | None = span_field()
     meeting: Name | None = None
@@ -134,6 +142,8 @@ class During:
 class Between:
     """`between -4w and -3w`: a window from the first point to the second (to the last day
     of the second, when it is a calendar week or month)."""
+
+    kind: ClassVar[str] = "between"
 
     first: Moment
     last: Moment
@@ -145,11 +155,16 @@ class Between:
 class Following:
     """`after propose: ...`: comes after the items of its `after` list, with no date of its own."""
 
+    kind: ClassVar[str] = "following"
+
     span: Span | None = span_field()
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+Unit = Literal["day", "week", "month"]
 
 
 @attrs.frozen
@@ -168,8 +183,10 @@ class RecurOn:
 class Recurrence:
     """`every 2 weeks on Monday from -4w until end`: a meeting that recurs."""
 
+    kind: ClassVar[str] = "recurrence"
+
     every: int
-    unit: Literal["day", "week", "month"]
+    unit: Unit
     on: RecurOn | None = None
     start: Moment | None = None
     until: Moment | None = None
@@ -179,6 +196,8 @@ class Recurrence:
 @attrs.frozen
 class Ongoing:
     """`ongoing`: happens throughout, with no date of its own."""
+
+    kind: ClassVar[str] = "ongoing"
 
     span: Span | None = span_field()
 
@@ -221,7 +240,7 @@ class FiscalYear:
     """
 
     start_month: int = 2
-    named_by: str = "end"
+    named_by: Literal["end", "start"] = "end"
     span: Span | None = span_field()
 
 
@@ -240,29 +259,51 @@ class Quarter:
         return format_quarter(self.year, self.number)
 
 
+LinkKind = Literal["learnings", "feedback", "video", "link"]
+
+
+@attrs.frozen
+class ProcessLink:
+    """A link of the process: `learnings <URL>`, `feedback <URL>`, `video <URL>` or `link <URL> "title"`."""
+
+    kind: LinkKind
+    link: Link
+
+
+Weekends = Literal["keep", "next-monday", "previous-friday"]
+
+
 @attrs.frozen
 class Process:
+    """The process block: its title and quarter, the fiscal calendar, what a date that falls
+    on a weekend does (`weekends next-monday`), the first day of a calendar week, its links,
+    intro lines and notes."""
+
     title: str
     quarter: Quarter | None
     fiscal_year: FiscalYear = FiscalYear()
-    weekends: str = "keep"
+    weekends: Weekends = "keep"
     weeks_start: Weekday = "monday"
-    links: tuple[tuple[str, Link], ...] = ()
+    links: tuple[ProcessLink, ...] = ()
     intro: tuple[Text, ...] = ()
     notes: tuple[Text, ...] = ()
     span: Span | None = span_field()
 
     def link(self, kind: str) -> Link | None:
-        return next((link for k, link in self.links if k == kind), None)
+        return next((written.link for written in self.links if written.kind == kind), None)
 
 
-ARTIFACT_KINDS = ("issue", "doc", "video", "channel", "tool", "template", "mr", "page")
+ArtifactKind = Literal["issue", "doc", "video", "channel", "tool", "template", "mr", "page"]
+ARTIFACT_KINDS: tuple[ArtifactKind, ...] = ("issue", "doc", "video", "channel", "tool", "template", "mr", "page")
 
 
 @attrs.frozen
 class Artifact:
+    """`artifact planning issue "title" <URL>`: a document, issue or channel the process uses.
+    `kind` is None when the word written is not a kind okrdsl knows (OKR020)."""
+
     id: Name
-    kind: str
+    kind: ArtifactKind | None
     title: str
     link: Link | None = None
     span: Span | None = span_field()
@@ -296,6 +337,8 @@ class Step:
     the phase, the time and the step's place (see `okrdsl.build.derive_key`).
     """
 
+    kind: ClassVar[str] = "step"
+
     key: str
     when: When
     actors: tuple[Name, ...]
@@ -311,6 +354,8 @@ class Step:
 @attrs.frozen
 class Meeting:
     """A meeting: once (`when`), or recurring (`when` is a `Recurrence`), or undated."""
+
+    kind: ClassVar[str] = "meeting"
 
     key: str
     id: Name
@@ -331,9 +376,11 @@ class Meeting:
 class Cadence:
     """`every N UNIT [on DAY] [from MOMENT] [until MOMENT]: who does what`; the range defaults to the quarter."""
 
+    kind: ClassVar[str] = "cadence"
+
     key: str
     every: int
-    unit: str
+    unit: Unit
     actors: tuple[Name, ...]
     text: Text
     start: Moment | None = None
@@ -372,6 +419,8 @@ class Approval:
 @attrs.frozen
 class Permission:
     """`allow ROLES: what they may do`, with the approvals it needs (every line of them)."""
+
+    kind: ClassVar[str] = "permission"
 
     key: str
     actors: tuple[Name, ...]

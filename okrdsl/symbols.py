@@ -57,7 +57,7 @@ def scope_of(specs: list[ir.Spec]) -> Scope:
     for item in own.items() if own else ():
         name = item_name(item)
         if name is not None:
-            scope.items.setdefault(name.value, Declared(type(item).__name__.lower(), name, item))
+            scope.items.setdefault(name.value, Declared(item.kind, name, item))
     return scope
 
 
@@ -72,7 +72,7 @@ def declarations(spec: ir.Spec) -> Iterator[tuple[str, str, ir.Name]]:
         yield "phases", "phase", phase.id
         for item in phase.items:
             if getattr(item, "id", None) is not None:
-                yield "items", type(item).__name__.lower(), item.id
+                yield "items", item.kind, item.id
     for okr_set in spec.okr_sets:
         for objective in okr_set.objectives:
             yield "okrs", "objective", objective.id

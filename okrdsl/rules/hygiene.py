@@ -165,8 +165,8 @@ def meeting_without_goal(context: Context):
 
 def _links(spec: ir.Spec):
     if spec.process:
-        for _, link in spec.process.links:
-            yield link.url, link.span
+        for written in spec.process.links:
+            yield written.link.url, written.link.span
     for artifact in spec.artifacts:
         if artifact.link:
             yield artifact.link.url, artifact.link.span
