@@ -11,6 +11,7 @@ from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
 from okrdsl.rules.catalogue import resolve_codes
 from okrdsl.dates import quarter_for
+from okrdsl.link import Linked, link
 from okrdsl.schedule import Schedule, schedule_spec
 from okrdsl.scoring import Scoring, scoring
 from okrdsl.symbols import scope_of
@@ -98,3 +99,29 @@ def status_file(path: str, root: str | None = None) -> Standing:
         raise UsageProblem(f"{path} has no OKR set: name a file with an `okrs for QUARTER` block")
     policy = scope_of(checked.workspace.visible(key)).policy
     return Standing(loaded.spec.okr_sets, scoring(policy), errors, checked.workspace.sources)
+
+
+@attrs.frozen
+class Compiled:
+    """What `okrdsl compile` works from: the linked spec (None when it has errors, which are
+    not compiled), and everything check found in it and what it includes, warnings too."""
+
+    linked: Linked | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: dict
+
+
+def compile_file(path: str, quarter: str | None = None, root: str | None = None) -> Compiled:
+    """Check one spec and link it, with its schedule when a quarter is known (its own, or
+    `quarter`). A UsageProblem says why `quarter` cannot be used."""
+    checked = check([path], root=root)
+    key = checked.workspace.key(path)
+    loaded = checked.workspace.files.get(key)
+    if loaded is None or any(d.severity is Severity.ERROR for d in checked.diagnostics):
+        return Compiled(None, checked.diagnostics, checked.workspace.sources)
+    visible = checked.workspace.visible(key)
+    known = quarter is not None or quarter_for(loaded.spec) is not None
+    schedule = schedule_spec(loaded.spec, quarter) if known and loaded.spec.process is not None else None
+    if quarter is not None and schedule is None:
+        raise UsageProblem(f"{path} has no process to date: --quarter dates a process's steps and meetings")
+    return Compiled(link(visible, schedule), checked.diagnostics, checked.workspace.sources)

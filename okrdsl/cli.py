@@ -218,6 +218,63 @@ def status(spec, output_format, root) -> None:
             _echo(FORMATS[output_format](result.okr_sets, result.scoring, style=click.style))
 
 
+COMPILE_EXIT_CODES = """\b
+Exit codes:
+  0  compiled (warnings, printed on standard error, do not stop it)
+  1  the spec has errors: nothing is written
+  2  usage error, an output that cannot be written, or an internal error in okrdsl"""
+
+
+@main.command("compile", epilog=COMPILE_EXIT_CODES)
+@click.argument("spec", type=click.Path(readable=False, path_type=str))
+@click.option("--to", "target", type=_Formats("okrdsl.emit.targets"), required=True,
+              help="What to make: json for tools, markdown for a handbook page, csv for a spreadsheet.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
+              help="Write to FILE (whole, or not at all) instead of standard output.")
+@click.option("--quarter", metavar="Q", help="Date the spec for this quarter (FY23-Q3) instead of its own.")
+@click.option("--today", type=_Day(), metavar="YYYY-MM-DD", help='The day to mark ("today" for today).')
+@click.option("--with-spans", is_flag=True, help="In JSON, give where each node is written (file, line, column).")
+@ROOT_OPTION
+def compile_command(spec, target, output, quarter, today, with_spans, root) -> None:
+    """Compile a spec into JSON, a Markdown handbook page or CSV."""
+    from okrdsl.check import compile_file
+    from okrdsl.emit import Options
+    from okrdsl.emit.targets import FORMATS
+    from okrdsl.files import write_atomic
+    from okrdsl.report.safe import shown
+
+    if os.path.isdir(spec):
+        raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file", param_hint="SPEC")
+    try:
+        result = compile_file(spec, quarter, root)
+    except UsageProblem as error:
+        raise click.UsageError(shown(str(error))) from None
+    if result.linked is None:
+        with _exiting(1):
+            _print_diagnostics(result.diagnostics, result.sources)
+    emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans))
+    _print_diagnostics(result.diagnostics + emitted.diagnostics, result.sources)
+    if output is None:
+        with _exiting(0):
+            click.echo(emitted.text, nl=False)
+        return
+    try:
+        write_atomic(output, emitted.text)
+    except OSError as error:
+        click.echo(f"okrdsl: cannot write {shown(output)}: {error.strerror or error}", err=True)
+        sys.exit(2)
+    sys.exit(0)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of `okrdsl compile --to json` (draft 2020-12)."""
+    from importlib.resources import files
+
+    with _exiting(0):
+        click.echo(files("okrdsl").joinpath("data", "compile.schema.json").read_text(encoding="utf-8"), nl=False)
+
+
 @contextlib.contextmanager
 def _exiting(status: int):
     """Print inside the block, then exit with `status`, decided before printing. A reader

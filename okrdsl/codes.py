@@ -140,6 +140,11 @@ MIXED_APPROVAL = Code(
     good='roles\n  CEO "CEO"\n  CoS "Chief of Staff"\n  CTO "CTO"\n  PM "Product Manager"\nphase p "P"\n'
          '  allow PM: create KRs of their own\n    approval from CEO or CoS, then CTO\n',
 )
+NOT_IN_OUTPUT = Code(
+    "OKR402", "not-in-output", W, "The chosen output of `okrdsl compile` cannot show part of the spec.",
+    doc="Each output shows what its format can hold: a CSV row per scheduled item, a chart of dated items. "
+        "What it cannot show is named here, never dropped without a word; the JSON output holds everything.",
+)
 INCLUDE_NOT_FOUND = Code(
     "OKR100", "include-not-found", E, "An included file cannot be read.",
     doc="The path of an include is relative to the file that includes it.",
@@ -163,7 +168,7 @@ CODES: dict[str, Code] = {
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES, FILE_TOO_LARGE, LINE_TOO_LONG,
         UNKNOWN_KIND, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
         BAD_RECURRENCE, RESERVED_ID, MIXED_APPROVAL,
-        INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED,
+        INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED, NOT_IN_OUTPUT,
     )
 }
 

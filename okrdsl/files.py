@@ -6,10 +6,12 @@ whose logs many people read. So it reads only regular files, at most
 nearest folder above a checked path that holds one of `ROOT_MARKERS` (or the
 folder given with `--root`). A file outside it, reached by an include or by a
 symbolic link, is refused before it is opened, so nothing of it can be shown.
+Outputs (`okrdsl compile -o`) are written whole or not at all (`write_atomic`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 
@@ -237,3 +239,29 @@ def _walk(top: str, root: str) -> tuple[list[str], list[Diagnostic]]:
         pending.extend(reversed(subfolders))  # depth first, in name order, as os.walk lists them
     return found, problems
 
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write `text` (UTF-8) to `path` all at once: into a temporary file beside it, then renamed
+    over it, so that a reader never sees half a file and a failure leaves `path` as it was.
+    Raises OSError (a folder that does not exist, no permission, a full disk)."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".okrdsl-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if os.path.exists(path):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

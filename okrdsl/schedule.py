@@ -47,6 +47,7 @@ class Entry:
         written = self.item.id if isinstance(self.item, (ir.Step, ir.Meeting, ir.Cadence)) else None
         return written.value if written is not None else None
     length_minutes: int | None = None  # a meeting's `length`
+    occurrence: int | None = None  # which occurrence of a recurring item, counted from 1
 
 
 @attrs.frozen
@@ -69,7 +70,7 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
     left = MAX_TOTAL_OCCURRENCES  # past it, recurring items add nothing more (OKR401)
     for phase in spec.phases:
         for item in phase.items:
-            common = dict(kind=type(item).__name__.lower(), phase=phase.id.value, item=item,
+            common = dict(kind=item.kind, phase=phase.id.value, item=item,
                           actors=_actors(item), text=_text(item), length_minutes=getattr(item, "length_minutes", None))
             if recurs(item):
                 count = min(occurrence_count(item, resolver), left)
@@ -201,7 +202,7 @@ def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> list[
         moved = resolver.adjust(day, item)
         if not days or moved != days[-1]:  # a weekend rule can move Saturday and Sunday onto Monday
             days.append(moved)
-    return [Entry(key=f"{item.key}#{index + 1}", date=day, due=None, written=written, **common)
+    return [Entry(key=f"{item.key}#{index + 1}", date=day, due=None, written=written, occurrence=index + 1, **common)
             for index, day in enumerate(days)]
 
 

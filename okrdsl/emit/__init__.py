@@ -1,1 +1,38 @@
-"""Stage 5, emit: pure functions from the IR (or a schedule) to text. No clock, no I/O."""
+"""Stage 5, emit: pure functions from the IR (or a schedule) to text. No clock, no I/O.
+
+The targets of `okrdsl compile` are listed in `okrdsl.emit.targets.FORMATS`; each is a
+function `(Linked, Options) -> Emitted`. What a target cannot show it names in a
+warning (OKR402, `not_shown`), never drops without a word.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+
+from okrdsl import codes
+from okrdsl.diagnostics import Diagnostic
+from okrdsl.source import Span
+
+
+@attrs.frozen
+class Options:
+    """What `okrdsl compile` was asked besides the target: the day to mark (`--today`), and
+    whether the JSON carries source spans (`--with-spans`)."""
+
+    today: datetime.date | None = None
+    with_spans: bool = False
+
+
+@attrs.frozen
+class Emitted:
+    """A target's text, and what it could not show."""
+
+    text: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def not_shown(span: Span, message: str, hint: str | None = None) -> Diagnostic:
+    """The warning a target gives for a part of the spec it cannot show (OKR402)."""
+    return Diagnostic(codes.NOT_IN_OUTPUT.id, codes.NOT_IN_OUTPUT.severity, message, span, hint)

@@ -1,0 +1,12 @@
+"""The targets of `okrdsl compile --to`: one registry, which also gives the CLI its choices.
+
+Each target is a function `(Linked, Options) -> Emitted` (see okrdsl.emit).
+"""
+
+from __future__ import annotations
+
+from okrdsl.emit.document import to_json
+
+FORMATS = {
+    "json": to_json,
+}
