@@ -22,10 +22,10 @@ from okrdsl import ir, schema, serial
 from okrdsl.cli import main
 from okrdsl.emit.document import SCHEMA_VERSION, read
 from okrdsl.emit.targets import FORMATS
+from tests.golden import matches
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted((ROOT / "specs").rglob("*.okrp"))
-GOLDEN = Path(__file__).parent / "golden" / "compile"
 SHIPPED = json.loads(schema.SHIPPED.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SHIPPED, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
@@ -84,6 +84,15 @@ def test_every_spec_compiles_to_json_that_the_schema_accepts(path, spans):
     assert errors == []
     assert document["schema_version"] == SCHEMA_VERSION
     assert ("span" in document["spec"]["phases"][0]) is spans if document["spec"]["phases"] else True
+
+
+@pytest.mark.parametrize("path", SPECS, ids=relative)
+def test_every_spec_compiles_to_its_golden_json(path):
+    matches(f"compile/{path.stem}.json", compile_(relative(path), "--to", "json").stdout)
+
+
+def test_golden_files_are_named_by_stem_so_stems_are_unique():
+    assert len({path.stem for path in SPECS}) == len(SPECS)
 
 
 @pytest.mark.parametrize("path", SPECS, ids=relative)
