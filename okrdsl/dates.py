@@ -146,7 +146,7 @@ class Resolver:
         """The moments an item's dates count from: its own, and for an item placed in a
         recurring meeting, the meeting's `from` and `until`."""
         yield from moments(item)
-        meeting = getattr(getattr(item, "when", None), "meeting", None)
+        meeting = ir.placed_in(ir.time_of(item))
         if meeting is not None and self.placing:
             named = self.by_name.get(meeting.value)
             if isinstance(named, ir.Meeting) and isinstance(named.when, ir.Recurrence):
@@ -154,7 +154,7 @@ class Resolver:
 
     def _compute(self, item: ir.Item) -> datetime.date | None:
         """The raw date of `item`, once the dates it counts from are known."""
-        when = getattr(item, "when", None)
+        when = ir.time_of(item)
         if isinstance(when, ir.On):
             return when.date
         if isinstance(item, ir.Cadence):
@@ -169,7 +169,7 @@ class Resolver:
             day = self.moment(when.first)
         else:
             return None  # ongoing, ordered only, recurring, or undated
-        if self.placing and getattr(when, "meeting", None) is not None and day is not None:
+        if self.placing and ir.placed_in(when) is not None and day is not None:
             return self._place(item, when, day)
         return day
 
@@ -245,7 +245,7 @@ class Resolver:
         """Whether a date written beside a relative time is the one it gives (moved off a
         weekend or not), or for a calendar week or month, falls inside it; always true when
         none is written."""
-        when = getattr(item, "when", None)
+        when = ir.time_of(item)
         if not isinstance(when, ir.At) or when.date is None:
             return True
         if self.raw(item) is None:
@@ -259,7 +259,7 @@ class Resolver:
 
     def keep_written(self, item: ir.Item) -> bool:
         """Whether the item's date is one written with `on` (kept off the weekend rule)."""
-        when = getattr(item, "when", None)
+        when = ir.time_of(item)
         return isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None \
             and when.meeting is None and self.raw(item) is not None and self.written_holds(item)
 
@@ -281,7 +281,7 @@ class Resolver:
         return self.dues.get(id(item))
 
     def _compute_due(self, item: ir.Item) -> datetime.date | None:
-        when = getattr(item, "when", None)
+        when = ir.time_of(item)
         if isinstance(when, ir.Within):
             day = self.date(item)
             if day is not None and when.months:
@@ -323,7 +323,7 @@ def counted_from(item: ir.Item) -> ir.Moment | None:
     (None for a recurring meeting, which has no single date)."""
     if isinstance(item, ir.Cadence):
         return item.start
-    if isinstance(getattr(item, "when", None), ir.Recurrence):
+    if isinstance(ir.time_of(item), ir.Recurrence):
         return None
     return next(moments(item), None)
 
@@ -332,7 +332,7 @@ def has_date(item: ir.Item) -> bool:
     """Whether a time can count from the item: a step or meeting dated once (not ordered only,
     ongoing or recurring)."""
     return not isinstance(item, ir.Cadence) and isinstance(
-        getattr(item, "when", None), (ir.At, ir.On, ir.Within, ir.During, ir.Between))
+        ir.time_of(item), (ir.At, ir.On, ir.Within, ir.During, ir.Between))
 
 
 def latest_before(start, befores, is_ordered, value_of, memo: dict, step=lambda value: value):

@@ -573,3 +573,22 @@ class Spec:
         """Every step, meeting, cadence and permission, phase by phase."""
         for phase in self.phases:
             yield from phase.items
+
+
+# --- what items have in common -------------------------------------------------------------------
+
+
+def time_of(item: Item) -> When | Recurrence | None:
+    """An item's time as written: a step's or a meeting's `when`; None for a cadence (its
+    range is `start` and `until`), a permission, or a meeting with no time."""
+    return item.when if isinstance(item, (Step, Meeting)) else None
+
+
+def after_of(item: Item) -> tuple[Name, ...]:
+    """The ids an item comes after (`after review`); only steps and meetings have them."""
+    return item.after if isinstance(item, (Step, Meeting)) else ()
+
+
+def placed_in(when: When | Recurrence | None) -> Name | None:
+    """The recurring meeting a time places an item in (`at -4w in weekly`), if any."""
+    return when.meeting if isinstance(when, (At, During, Between)) else None

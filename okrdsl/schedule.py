@@ -71,16 +71,16 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
     for phase in spec.phases:
         for item in phase.items:
             common = dict(kind=item.kind, phase=phase.id.value, item=item,
-                          actors=_actors(item), text=_text(item), length_minutes=getattr(item, "length_minutes", None))
+                          actors=_actors(item), text=_text(item), length_minutes=item.length_minutes if isinstance(item, ir.Meeting) else None)
             if recurs(item):
                 count = min(occurrence_count(item, resolver), left)
                 left -= count
                 entries.extend(_occurrences(item, resolver, common, count))
                 continue
-            when = getattr(item, "when", None)
+            when = ir.time_of(item)
             entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item),
                                  written=_written(when, resolver.written_holds(item), item),
-                                 after=tuple(n.value for n in getattr(item, "after", ())), **common))
+                                 after=tuple(n.value for n in ir.after_of(item)), **common))
     title = spec.process.title if spec.process else spec.path
     return Schedule(title, year, quarter, resolver.start, resolver.end, _in_order(entries))
 
@@ -142,7 +142,7 @@ def schedule_spec(spec: ir.Spec, quarter: str | None = None, start_month: int | 
 
 def _written(when, with_date: bool = True, item: ir.Item | None = None) -> str:
     """The time as written; a date beside a relative time only where it still holds."""
-    placed = f" in {when.meeting.value}" if getattr(when, "meeting", None) is not None else ""
+    placed = f" in {when.meeting.value}" if ir.placed_in(when) is not None else ""
     if isinstance(when, ir.At):
         return when.moment.text + (f" on {when.date.isoformat()}" if when.date and with_date else "") + placed
     if isinstance(when, ir.On):
@@ -154,7 +154,7 @@ def _written(when, with_date: bool = True, item: ir.Item | None = None) -> str:
     if isinstance(when, ir.Between):
         return f"between {when.first.text} and {when.last.text}{placed}"
     if isinstance(when, ir.Following):
-        return "after " + ", ".join(n.value for n in getattr(item, "after", ()))
+        return "after " + ", ".join(n.value for n in ir.after_of(item))
     return "ongoing" if isinstance(when, ir.Ongoing) else ""
 
 

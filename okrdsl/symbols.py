@@ -132,10 +132,13 @@ def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
     for item in spec.items():
         for work in _works(item):
             yield from work.actors
-            yield from getattr(work, "led_by", ())
-        yield from getattr(item, "scheduled_by", ())
-        yield from getattr(item, "attendees", ())
-        yield from getattr(item, "approvers", ())
+            if not isinstance(work, ir.Permission):
+                yield from work.led_by
+        if isinstance(item, ir.Meeting):
+            yield from item.scheduled_by
+            yield from item.attendees
+        if isinstance(item, ir.Permission):
+            yield from item.approvers
     for text in texts(spec):
         yield from (ref.name for ref in text.refs if ref.kind == "role")
     for okr_set in spec.okr_sets:
@@ -149,7 +152,7 @@ def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
 def moments(item: ir.Item) -> Iterator[ir.Moment]:
     """Every moment in an item's time: its `at`, its window's bounds, the `from` and
     `until` of a cadence or recurring meeting."""
-    when = getattr(item, "when", None)
+    when = ir.time_of(item)
     if isinstance(when, ir.At):
         yield when.moment
     elif isinstance(when, ir.Within):
@@ -159,15 +162,14 @@ def moments(item: ir.Item) -> Iterator[ir.Moment]:
     elif isinstance(when, ir.Between):
         yield when.first
         yield when.last
-    ranged = when if isinstance(when, ir.Recurrence) else item
-    for moment in (getattr(ranged, "start", None), getattr(ranged, "until", None)):
-        if moment is not None:
-            yield moment
+    ranged = when if isinstance(when, ir.Recurrence) else item if isinstance(item, ir.Cadence) else None
+    if ranged is not None:
+        yield from (moment for moment in (ranged.start, ranged.until) if moment is not None)
 
 
 def placements(item: ir.Item) -> Iterator[ir.Name]:
     """The recurring meeting an item's time places it `in`, if any."""
-    meeting = getattr(getattr(item, "when", None), "meeting", None)
+    meeting = ir.placed_in(ir.time_of(item))
     if meeting is not None:
         yield meeting
 
@@ -181,7 +183,7 @@ def text_references(spec: ir.Spec) -> Iterator[ir.Name]:
 def timing_references(spec: ir.Spec) -> Iterator[ir.Name]:
     """Every item named by an `after` list or a relative time: it must be a meeting or step."""
     for item in spec.items():
-        yield from getattr(item, "after", ())
+        yield from ir.after_of(item)
         yield from placements(item)
         for moment in moments(item):
             if moment.item is not None:

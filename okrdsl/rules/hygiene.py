@@ -171,9 +171,8 @@ def _links(spec: ir.Spec):
         if artifact.link:
             yield artifact.link.url, artifact.link.span
     for item in spec.items():
-        agenda = getattr(item, "agenda", None)
-        if agenda is not None:
-            yield agenda.url, agenda.span
+        if isinstance(item, ir.Meeting) and item.agenda is not None:
+            yield item.agenda.url, item.agenda.span
     for okr_set in spec.okr_sets:
         for objective in okr_set.objectives:
             for link in objective.links + tuple(link for kr in objective.key_results for link in kr.links):

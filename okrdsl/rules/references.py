@@ -109,7 +109,7 @@ def unknown_reference(context: Context):
                               context.suggest(name.value, referable) or "declare it with `artifact`, or give the step an id with `as`")
         for name in anchor_references(file.spec):
             target = file.scope.items.get(name.value)
-            when = getattr(target.node, "when", None) if target else None
+            when = ir.time_of(target.node) if target else None
             if target is not None and (isinstance(target.node, ir.Cadence) or isinstance(when, ir.Recurrence)):
                 what = "cadence" if isinstance(target.node, ir.Cadence) else "meeting"
                 yield Finding(name.span, f'{what} "{name.value}" repeats, so no time can count from it',

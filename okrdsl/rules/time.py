@@ -38,7 +38,7 @@ def dated_files(context: Context):
 
 
 def _comparable(item: ir.Item, real: bool) -> bool:
-    when = getattr(item, "when", None)
+    when = ir.time_of(item)
     return real or not (isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None)
 
 
@@ -54,10 +54,13 @@ def _describe(item: ir.Item) -> str:
 
 def _when_span(item: ir.Item):
     """Where an item's time is written: its `at ...`, or a meeting's or cadence's first line."""
-    when = getattr(item, "when", None)
+    when = ir.time_of(item)
     if when is not None and when.span is not None:
         return when.span
-    return getattr(item, "head", None) or getattr(item, "id", None) and item.id.span or item.span
+    if isinstance(item, ir.Cadence):
+        return item.head or item.span
+    written = item.id if isinstance(item, (ir.Step, ir.Meeting)) else None
+    return written.span if written is not None else item.span
 
 
 @rule("OKR201", "out-of-order", ERROR)
@@ -130,9 +133,9 @@ def after_too_early(context: Context):
         ordered: dict = {}  # the earliest day of each item that is only ordered
         for item in file.spec.items():
             day = resolver.date(item) if _comparable(item, real) else None
-            if isinstance(getattr(item, "when", None), _WINDOWS):
+            if isinstance(ir.time_of(item), _WINDOWS):
                 continue  # a window may start before its dependency; OKR204 checks its due date
-            for name in getattr(item, "after", ()):
+            for name in ir.after_of(item):
                 before = file.scope.items.get(name.value)
                 before_day = _earliest(before.node, file, resolver, real, ordered) if before else None
                 if day is not None and before_day is not None and before_day > day:
@@ -200,7 +203,7 @@ def _after_loops(file: File):
             continue
         path: list[str] = [root]
         place = {root: 0}  # each name on the path, by its place in it: a loop found costs no walk
-        stack = [iter(getattr(items[root], "after", ()))]
+        stack = [iter(ir.after_of(items[root]))]
         while stack:
             name = next(stack[-1], None)
             if name is None:
@@ -216,7 +219,7 @@ def _after_loops(file: File):
             elif target in items and target not in done:
                 place[target] = len(path)
                 path.append(target)
-                stack.append(iter(getattr(items[target], "after", ())))
+                stack.append(iter(ir.after_of(items[target])))
 
 
 @rule("OKR204", "impossible-window", ERROR)
@@ -253,7 +256,7 @@ def impossible_window(context: Context):
     """
     for file, resolver, real in dated_files(context):
         for item in file.spec.items():
-            when = getattr(item, "when", None)
+            when = ir.time_of(item)
             if not isinstance(when, _WINDOWS):
                 continue
             if isinstance(when, ir.Within) and when.days <= 0 and when.months <= 0:
@@ -266,7 +269,7 @@ def impossible_window(context: Context):
                 yield Finding(when.last.span, f"this window ends on {due} ({when.last.text}), before it starts on "
                               f"{first} ({when.first.text})", "swap the two times, or check them")
                 continue
-            for name in getattr(item, "after", ()):
+            for name in ir.after_of(item):
                 before = file.scope.items.get(name.value)
                 before_day = resolver.date(before.node) if before and _comparable(before.node, real) else None
                 if before_day is not None and before_day > due:
@@ -305,7 +308,7 @@ def date_mismatch(context: Context):
             continue
         year, number = quarter_for(file.spec)[1:]
         for item in file.spec.items():
-            when = getattr(item, "when", None)
+            when = ir.time_of(item)
             if not isinstance(when, ir.At) or when.date is None or resolver.written_holds(item):
                 continue
             yield _mismatch(resolver, when, resolver.moment(when.moment), format_quarter(year, number))
