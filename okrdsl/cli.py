@@ -93,18 +93,37 @@ ROOT_OPTION = click.option(
 @click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes, prefixes or rules.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
+@click.option("--output-file", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
+              help="Write the --format report to FILE (whole, or not at all) and print the findings as text, "
+                   "so one run in CI gives both the report and the exit code.")
 @ROOT_OPTION
-def check(paths, output_format, select, ignore, strict, exit_zero, root) -> None:
+def check(paths, output_format, select, ignore, strict, exit_zero, output_file, root) -> None:
     """Check .okrp files and folders (default: the current folder)."""
     from okrdsl.check import check as run_check
     from okrdsl.report import FORMATS
 
     result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root)
+    if output_file is not None:
+        report = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count)
+        _write(output_file, report + "\n" if report else "")
+        output_format = "text"
     output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
     failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
     with _exiting(1 if failing and not exit_zero else 0):
         if output:
             _echo(output)
+
+
+def _write(path: str, text: str) -> None:
+    """Write an output file whole (see files.write_atomic), or stop with exit code 2 and why."""
+    from okrdsl.files import write_atomic
+    from okrdsl.report.safe import shown
+
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        click.echo(f"okrdsl: cannot write {shown(path)}: {error.strerror or error}", err=True)
+        sys.exit(2)
 
 
 @main.command()
@@ -240,7 +259,6 @@ def compile_command(spec, target, output, quarter, today, with_spans, root) -> N
     from okrdsl.check import compile_file
     from okrdsl.emit import Options
     from okrdsl.emit.targets import FORMATS
-    from okrdsl.files import write_atomic
     from okrdsl.report.safe import shown
 
     if os.path.isdir(spec):
@@ -258,11 +276,7 @@ def compile_command(spec, target, output, quarter, today, with_spans, root) -> N
         with _exiting(0):
             click.echo(emitted.text, nl=False)
         return
-    try:
-        write_atomic(output, emitted.text)
-    except OSError as error:
-        click.echo(f"okrdsl: cannot write {shown(output)}: {error.strerror or error}", err=True)
-        sys.exit(2)
+    _write(output, emitted.text)
     sys.exit(0)
 
 

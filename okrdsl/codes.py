@@ -33,6 +33,14 @@ class Code:
 
 E, W = Severity.ERROR, Severity.WARNING
 
+# What each hundred of codes is about, as the module docstring says; reports use it as a tag.
+CATEGORIES = {"0": "reading", "1": "references", "2": "time", "3": "okrs", "4": "output", "5": "hygiene"}
+
+
+def category(code_id: str) -> str:
+    """The category of a code by its hundreds digit: OKR102 is "references"."""
+    return CATEGORIES.get(code_id[3:4], "other")
+
 SYNTAX_ERROR = Code(
     "OKR001", "syntax-error", E, "The line does not follow the .okrp syntax.",
     doc="The parser met a word or symbol it did not expect at that point; the message says what it expected.",

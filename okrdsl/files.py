@@ -265,3 +265,18 @@ def write_atomic(path: str, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def in_repository(path: str) -> str | None:
+    """`path` relative to the repository okrdsl runs in (the project of the current folder:
+    see project_root), with forward slashes, as code scanning and Code Quality reports
+    place findings; None for a path outside it."""
+    root = repository()
+    if not is_inside(path, root):
+        return None
+    return os.path.relpath(os.path.realpath(path), os.path.realpath(root)).replace(os.sep, "/")
+
+
+def repository() -> str:
+    """The folder reports give paths relative to: the project of the current folder."""
+    return project_root(os.getcwd())

@@ -48,6 +48,17 @@ def test_json(broken):
     ]
 
 
+def test_json_findings_follow_the_shipped_schema(broken):
+    from importlib.resources import files
+
+    schema = json.loads(files("okrdsl").joinpath("data", "findings.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    findings = json.loads(run("check", "--format", "json", broken)[1])
+    assert len(findings) == 2
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(findings)) == []
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors([{**findings[0], "code": "E501"}])) != []
+
+
 def test_json_when_clean_is_an_empty_list(tmp_path):
     path = tmp_path / "ok.okrp"
     path.write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
@@ -77,8 +88,8 @@ def test_gitlab_code_quality(broken):
     assert code == 1
     report = json.loads(output)
     assert [(i["check_name"], i["severity"], i["location"]) for i in report] == [
-        ("OKR506", "minor", {"path": "specs/q3.okrp", "lines": {"begin": 3, "end": 3}}),
-        ("OKR102", "major", {"path": "specs/q3.okrp", "lines": {"begin": 5, "end": 5}}),
+        ("okrdsl:OKR506", "minor", {"path": "specs/q3.okrp", "lines": {"begin": 3, "end": 3}}),
+        ("okrdsl:OKR102", "major", {"path": "specs/q3.okrp", "lines": {"begin": 5, "end": 5}}),
     ]
     assert all(set(i) >= {"description", "check_name", "fingerprint", "severity", "location"} for i in report)
     assert report[1]["description"] == '"PMM" is not a declared role [OKR102]'
@@ -109,9 +120,48 @@ def test_sarif_is_valid_sarif_2_1_0(broken):
     assert rules[result["ruleIndex"]]["id"] == "OKR102"
     assert result["level"] == "error"
     assert result["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "specs/q3.okrp"},
+        "artifactLocation": {"uri": "specs/q3.okrp", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 5, "startColumn": 11, "endLine": 5, "endColumn": 14},
     }
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}}
+    assert run_["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_sarif_has_what_github_code_scanning_reads(broken):
+    """The fields GitHub's SARIF upload documents: tool name and rules with help, a message,
+    a location and a ruleId per result, and partialFingerprints to follow results over time."""
+    run_ = json.loads(run("check", "--format", "sarif", broken)[1])["runs"][0]
+    for rule in run_["tool"]["driver"]["rules"]:
+        assert rule["helpUri"] == f"https://okrdsl.dev/rules/{rule['id'].lower()}"
+        assert rule["help"]["markdown"].startswith(f"**{rule['shortDescription']['text']}**")
+        assert rule["properties"]["tags"][0] == "okrdsl"
+    (unknown_role,) = [r for r in run_["tool"]["driver"]["rules"] if r["id"] == "OKR102"]
+    assert unknown_role["properties"]["tags"] == ["okrdsl", "references"]
+    assert "Bad:\n\n```okrp\n" in unknown_role["help"]["markdown"]
+    for result in run_["results"]:
+        assert {"ruleId", "message", "locations", "partialFingerprints"} <= set(result)
+        assert len(result["partialFingerprints"]["okrdsl/v1"]) == 64
+
+
+def test_sarif_fingerprints_survive_lines_moving_and_match_gitlab(broken):
+    before = json.loads(run("check", "--format", "sarif", broken)[1])["runs"][0]["results"]
+    Path(broken).write_text("# a new comment on top\n" + BROKEN, encoding="utf-8")
+    after = json.loads(run("check", "--format", "sarif", broken)[1])["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
+    gitlab = json.loads(run("check", "--format", "gitlab", broken)[1])
+    assert [r["partialFingerprints"]["okrdsl/v1"] for r in after] == [i["fingerprint"] for i in gitlab]
+
+
+@pytest.mark.parametrize("output_format", ["gitlab", "sarif"])
+def test_an_absolute_argument_still_gives_paths_relative_to_the_repository(broken, output_format):
+    Path(".git").mkdir()
+    os.chdir("specs")  # run from a folder of the repository, naming the spec by its absolute path
+    output = json.loads(run("check", "--format", output_format, str(Path("q3.okrp").resolve()))[1])
+    if output_format == "gitlab":
+        assert {i["location"]["path"] for i in output} == {"specs/q3.okrp"}
+    else:
+        locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in output["runs"][0]["results"]]
+        assert {loc["uri"] for loc in locations} == {"specs/q3.okrp"}
 
 
 def test_sarif_rule_ids_and_uris_are_stable_between_runs(broken):
@@ -131,3 +181,19 @@ def test_colour_only_on_a_terminal(broken):
     plain = CliRunner().invoke(main, ["check", broken], color=False).output
     coloured = CliRunner().invoke(main, ["check", broken], color=True).output
     assert "\x1b[" not in plain and "\x1b[" in coloured
+
+
+def test_output_file_gets_the_report_and_the_terminal_the_text_and_exit_code(broken):
+    code, output = run("check", "--format", "sarif", "--output-file", "okrdsl.sarif", broken)
+    assert code == 1
+    assert output.splitlines()[0] == 'specs/q3.okrp:3:52: warning: <planning> is not a web address [OKR506]'
+    assert output.splitlines()[-1] == "1 error, 1 warning in 1 file"
+    log = json.loads(Path("okrdsl.sarif").read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["OKR506", "OKR102"]
+
+
+def test_an_output_file_that_cannot_be_written_is_exit_2_and_nothing_is_left(broken):
+    code, output = run("check", "--format", "gitlab", "--output-file", "missing/report.json", broken)
+    assert code == 2
+    assert output.startswith("okrdsl: cannot write missing/report.json: No such file or directory")
+    assert sorted(p.name for p in Path(".").iterdir()) == ["specs"]

@@ -15,6 +15,7 @@ from typing import Literal
 import attrs
 
 from okrdsl import ir
+from okrdsl.about import schema_id
 from okrdsl.emit import Emitted, Options
 from okrdsl.link import Linked
 from okrdsl.report.safe import json_text
@@ -23,7 +24,7 @@ from okrdsl.serial import converter
 # Semantic versioning of the document: a minor version adds fields or kinds, a major
 # version changes or removes them. A reader checks the major version.
 SCHEMA_VERSION = "1.0.0"
-SCHEMA_ID = "https://okrdsl.dev/schema/1/compile.schema.json"
+SCHEMA_ID = schema_id("compile", int(SCHEMA_VERSION.partition(".")[0]))
 
 ItemKind = Literal["step", "meeting", "cadence", "permission"]
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.files import in_repository
 from okrdsl.report.safe import json_text, shown
 
 _POSITION = re.compile(r"\S+:\d+:\d+")
@@ -51,26 +52,39 @@ def github(diagnostics, sources, file_count, style=None) -> str:
     return "\n".join(lines)
 
 
-def gitlab(diagnostics, sources, file_count, style=None) -> str:
-    """A GitLab Code Quality report (the `codequality` artifact of a CI job).
-
-    Fingerprints hash the code, path and message without any position in it
-    (and a counter for repeats), not the line, so a finding keeps its identity
-    when lines above it move.
-    """
+def fingerprints(diagnostics) -> list[str]:
+    """A fingerprint per finding, for code scanning and Code Quality to follow a finding from
+    run to run: a hash of its code, its file and its message without any position in it (and
+    a counter for repeats), never its line, so a finding keeps its identity when lines above
+    it move."""
     seen: dict[str, int] = {}
-    issues = []
+    found = []
     for d in diagnostics:
         # Some messages name a position ("the role at roles.okrp:3:3"): leave it out.
-        base = f"{d.code}\0{d.span.path}\0{_POSITION.sub('', d.message)}"
+        base = f"{d.code}\0{repository_path(d.span.path)}\0{_POSITION.sub('', d.message)}"
         seen[base] = seen.get(base, 0) + 1
-        fingerprint = hashlib.sha256(f"{base}\0{seen[base]}".encode("utf-8", "surrogateescape")).hexdigest()
+        found.append(hashlib.sha256(f"{base}\0{seen[base]}".encode("utf-8", "surrogateescape")).hexdigest())
+    return found
+
+
+def repository_path(path: str) -> str:
+    """A finding's file as reports give it: relative to the repository when it is in it (see
+    files.in_repository), else as okrdsl was given it."""
+    return in_repository(path) or path
+
+
+def gitlab(diagnostics, sources, file_count, style=None) -> str:
+    """A GitLab Code Quality report (the `codequality` artifact of a CI job): paths relative to
+    the repository, check names qualified with the tool (`okrdsl:OKR102`), fingerprints
+    that survive lines moving (see `fingerprints`)."""
+    issues = []
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics)):
         issues.append({
             "type": "issue",
             "description": f"{d.message} [{d.code}]",
-            "check_name": d.code,
+            "check_name": f"okrdsl:{d.code}",
             "fingerprint": fingerprint,
             "severity": "major" if d.severity is Severity.ERROR else "minor",
-            "location": {"path": d.span.path, "lines": {"begin": d.span.line, "end": d.span.end_line}},
+            "location": {"path": repository_path(d.span.path), "lines": {"begin": d.span.line, "end": d.span.end_line}},
         })
     return json_text(issues)
