@@ -10,8 +10,8 @@ time: `PHASE/SLUG`, where SLUG is
 - for a permission, `allow-`, then the same (`collaboration/allow-pms-create-krs-not-aligned`).
 
 Words are cut at white space; each is lowercased, turned to ASCII (Unicode NFKD,
-then whatever is not a-z or 0-9 dropped, so `Día` gives `dia` and `#ally` gives
-`ally`), and a word with nothing left does not count. A SLUG with nothing left
+apostrophes dropped, then whatever else is not a-z or 0-9 made `-`: `Día` gives
+`dia`, `quarter's` gives `quarters`, `#ally` gives `ally`), and a word with nothing left does not count. A SLUG with nothing left
 at all (a text in Chinese, say) is the item's content hash.
 
 Two items of a phase whose SLUGs are the same but whose content differs each get
@@ -80,7 +80,7 @@ def content_hash(kind: str, actors: tuple[str, ...], text: str) -> str:
 
 
 def _ascii(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", word.replace("'", "")).encode("ascii", "ignore").decode("ascii")
     return _NOT_SLUG.sub("-", decomposed.lower()).strip("-")
 
 
