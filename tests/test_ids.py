@@ -42,6 +42,7 @@ def test_the_derived_ids_of_a_small_spec():
 
 def test_words_are_made_plain_ascii_and_an_empty_slug_is_a_hash():
     assert slug("step", ("Día",), "Überprüft die #OKRs (R&D), café!") == "dia-uberpruft-die-okrs-r-d"
+    assert slug("permission", ("CEO",), "reviews the quarter's OKRs") == "allow-ceo-reviews-the-quarters-okrs"
     assert slug("step", ("産品",), "確認する") == content_hash("step", ("産品",), "確認する")
     assert len(slug("step", ("PM",), "x" * 500)) == 60
     assert keys("  at -4w: PM — drafts  the   OKRs\n") == ["p/pm-drafts-the-okrs"]
