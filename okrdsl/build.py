@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import attrs
 from lark import Token, Tree
 
 from okrdsl import codes, ir
@@ -19,6 +20,7 @@ from okrdsl.build_time import TIME_WORDS, WHEN_KINDS, TimeBuilder, weekday_named
 from okrdsl.calendar import parse_month, parse_quarter
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import keywords
+from okrdsl.ids import derive_keys
 from okrdsl.limits import MAX_MEETING_MINUTES, MAX_NUMBER_DIGITS
 from okrdsl.source import Source, Span
 from okrdsl.tree import all_tokens, token_of, tokens_of, tree_of, trees_of, unquote
@@ -34,17 +36,6 @@ def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list
     builder = _Builder(source)
     spec = builder.spec(tree, comments)
     return spec, builder.diagnostics
-
-
-def derive_key(phase: str, base: str, taken: dict[str, int]) -> str:
-    """A stable id for an item written without one: phase, then its time, then a counter.
-
-    The first step at -4w in phase kickoff is `kickoff/-4w`, the second `kickoff/-4w/2`.
-    The `/` cannot appear in a written id, so a derived id never meets one.
-    """
-    key = f"{phase}/{base}"
-    taken[key] = taken.get(key, 0) + 1
-    return key if taken[key] == 1 else f"{key}/{taken[key]}"
 
 
 class _Builder(TimeBuilder, OkrBuilder):
@@ -250,19 +241,11 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def phase(self, tree: Tree) -> ir.Phase:
         phase_id = self.name(token_of(tree, "IDENT"))
-        taken: dict[str, int] = {}
-        items = []
-        for child in tree.children:
-            if not isinstance(child, Tree):
-                continue
-            if child.data == "step":
-                items.append(self.step(child, phase_id.value, taken))
-            elif child.data == "meeting":
-                items.append(self.meeting(child, phase_id.value))
-            elif child.data == "cadence":
-                items.append(self.cadence(child, phase_id.value, taken))
-            elif child.data == "permission":
-                items.append(self.permission(child, phase_id.value, taken))
+        build = {"step": self.step, "meeting": self.meeting, "cadence": self.cadence, "permission": self.permission}
+        items = [build[child.data](child) for child in tree.children
+                 if isinstance(child, Tree) and child.data in build]
+        keys = derive_keys(phase_id.value, items)  # from each item's content, not its place: see okrdsl.ids
+        items = [attrs.evolve(item, key=key) for item, key in zip(items, keys)]
         return ir.Phase(phase_id, unquote(token_of(tree, "STRING")), self.notes(tree, "intro"),
                         self.notes(tree), tuple(items), self.span(tree))
 
@@ -296,14 +279,13 @@ class _Builder(TimeBuilder, OkrBuilder):
     def after(self, tree: Tree) -> tuple[ir.Name, ...]:
         return self.names(tree_of(tree, "after"))
 
-    def step(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Step:
+    def step(self, tree: Tree) -> ir.Step:
         when_tree = tree.children[0]
         when = self.when(when_tree) if when_tree.data in WHEN_KINDS else ir.Following(self.span(when_tree))
         given = self.item_id(tree)
-        key = given.value if given else derive_key(phase, _when_slug(when_tree), taken)
-        return ir.Step(key=key, when=when, id=given, after=self.after(tree), span=self.span(tree), **self.work(tree))
+        return ir.Step(key="", when=when, id=given, after=self.after(tree), span=self.span(tree), **self.work(tree))
 
-    def meeting(self, tree: Tree, phase: str) -> ir.Meeting:
+    def meeting(self, tree: Tree) -> ir.Meeting:
         self.single(tree, "goal", "agenda", "fallback", "length")
         when_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data in WHEN_KINDS), None)
         recurrence = tree_of(tree, "recurrence")
@@ -341,26 +323,26 @@ class _Builder(TimeBuilder, OkrBuilder):
             return None
         return total
 
-    def cadence(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Cadence:
+    def cadence(self, tree: Tree) -> ir.Cadence:
         recurrence = self.recurrence(tree_of(tree, "recurrence"))
         given = self.item_id(tree)
-        key = given.value if given else derive_key(phase, f"every-{recurrence.every}-{recurrence.unit}", taken)
         head = [t for t in itertools.takewhile(lambda t: t.type != "COLON", all_tokens(tree))]
         return ir.Cadence(
             head=self.source.span(head[0].start_pos, head[-1].end_pos),
-            key=key, every=recurrence.every, unit=recurrence.unit, id=given,
+            key="", every=recurrence.every, unit=recurrence.unit, id=given,
             start=recurrence.start, until=recurrence.until, on=recurrence.on,
             span=self.span(tree), **self.work(tree),
         )
 
-    def permission(self, tree: Tree, phase: str, taken: dict[str, int]) -> ir.Permission:
+    def permission(self, tree: Tree) -> ir.Permission:
         return ir.Permission(
-            key=derive_key(phase, "allow", taken),
+            key="",
             actors=self.role_names(tree_of(tree, "actors")),
             text=self.text(token_of(tree, "TEXT")),
             approvals=tuple(self.approval(t) for t in trees_of(tree, "approval")),
             notes=self.notes(tree),
             span=self.span(tree),
+            id=self.item_id(tree),
         )
 
     def approval(self, tree: Tree) -> ir.Approval:
@@ -394,9 +376,3 @@ class _Builder(TimeBuilder, OkrBuilder):
         return ir.ApprovalStage("any" if any_one and not every else "all",
                                 tuple(self.role_name(t) for t in roles), span)
 
-
-def _when_slug(tree: Tree) -> str:
-    """The time of a step as a compact word for derived ids: -4w, end+1w, 2021-09-20."""
-    words = [t.value for t in all_tokens(tree) if t.type not in ("AT",)]
-    text = re.sub(r"\b(week|month) (?=\d)", r"\1+", " ".join(words))  # week 1 and week -1 stay apart
-    return re.sub(r"\s*([+-])\s*", r"\1", text).replace(" ", "-")

@@ -30,7 +30,8 @@ class CheckResult:
 def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
-    `select` keeps only codes starting with one of its prefixes; `ignore`
+    `select` keeps only codes starting with one of its prefixes, and turns on
+    the opt-in rules it names (codes.Code.opt_in); `ignore`
     drops codes starting with one of its prefixes. Both take codes, prefixes
     or rule names (a ValueError names one that matches nothing). `root` is the
     project folder that files and their includes must stay in (by default, each
@@ -42,7 +43,7 @@ def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
     files, problems = discover(paths, root)
     workspace = load_workspace(files)
     workspace.diagnostics.extend(problems)
-    found = workspace.all_diagnostics() + run_rules(workspace)
+    found = workspace.all_diagnostics() + run_rules(workspace, select)
     kept = [d for d in found if codes.is_blocking(d) or _selected(d.code, select, ignore)]
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)))
 

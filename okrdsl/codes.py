@@ -20,6 +20,7 @@ class Code:
     """A diagnostic code: its id, short name, default severity and one-line summary.
 
     `doc` explains the problem; `bad` and `good` are examples (tests run them).
+    An `opt_in` code is reported only when `--select` names it (by code, prefix or name).
     """
 
     id: str
@@ -29,6 +30,7 @@ class Code:
     doc: str = ""
     bad: str = ""
     good: str = ""
+    opt_in: bool = False
 
 
 E, W = Severity.ERROR, Severity.WARNING

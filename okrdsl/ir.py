@@ -334,7 +334,7 @@ class Step:
     """A dated step: when, who, what; with optional id, `after` dependencies and sub-steps.
 
     `id` is the id written with `as`; `key` is that id or the one derived from
-    the phase, the time and the step's place (see `okrdsl.build.derive_key`).
+    the phase and the step's own content (see `okrdsl.ids`).
     """
 
     kind: ClassVar[str] = "step"
@@ -428,6 +428,7 @@ class Permission:
     approvals: tuple[Approval, ...] = ()
     notes: tuple[Text, ...] = ()
     span: Span | None = span_field()
+    id: Name | None = None  # `allow PMs as early_krs: ...`
 
     @property
     def approvers(self) -> tuple[Name, ...]:

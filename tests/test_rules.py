@@ -14,15 +14,20 @@ CODES = all_codes()
 WITH_EXAMPLES = [code for code in CODES.values() if code.bad.strip()]
 
 
-def findings(tmp_path, text):
+def findings(tmp_path, text, select=()):
     path = tmp_path / "example.okrp"
     path.write_text(text, encoding="utf-8")
-    return check([str(path)]).diagnostics
+    return check([str(path)], select=select).diagnostics
+
+
+def switched_on(code) -> tuple[str, ...]:
+    """What turns a code's rule on: nothing for most; for an opt-in one, a selection of every code."""
+    return ("OKR",) if code.opt_in else ()
 
 
 @pytest.mark.parametrize("code", WITH_EXAMPLES, ids=lambda c: c.id)
 def test_the_bad_example_yields_exactly_its_code_on_the_marked_line(code, tmp_path):
-    found = findings(tmp_path, code.bad)
+    found = findings(tmp_path, code.bad, switched_on(code))
     marked = [n for n, line in enumerate(code.bad.splitlines(), 1) if re.search(rf"#\s*{code.id}\b", line)]
     got = [(d.code, d.span.line) for d in found]
     if marked:
@@ -33,7 +38,7 @@ def test_the_bad_example_yields_exactly_its_code_on_the_marked_line(code, tmp_pa
 
 @pytest.mark.parametrize("code", WITH_EXAMPLES, ids=lambda c: c.id)
 def test_the_good_example_yields_nothing(code, tmp_path):
-    assert [f"{d.span}: {d.code} {d.message}" for d in findings(tmp_path, code.good)] == []
+    assert [f"{d.span}: {d.code} {d.message}" for d in findings(tmp_path, code.good, switched_on(code))] == []
 
 
 @pytest.mark.parametrize("code", list(RULES), ids=str)
@@ -42,6 +47,15 @@ def test_every_rule_documents_a_bad_and_a_good_example(code):
     assert documented.summary and documented.doc
     assert documented.bad.strip() and documented.good.strip()
     assert re.search(rf"#\s*{code}\b", documented.bad), "mark the offending line with # CODE"
+
+
+def test_an_opt_in_rule_is_silent_unless_selected(tmp_path):
+    opt_in = [code for code in CODES.values() if code.opt_in]
+    assert [code.id for code in opt_in] == ["OKR510"]
+    for code in opt_in:
+        assert findings(tmp_path, code.bad) == ()
+        for select in (code.id, code.id[:4], code.name):
+            assert [d.code for d in findings(tmp_path, code.bad, (select,))] == [code.id]
 
 
 def test_codes_are_well_formed_and_unique_by_name():
@@ -178,3 +192,15 @@ def test_a_goal_may_mention_roles(tmp_path):
                  "    scheduled by PM\n")
     (diagnostic,) = check([path]).diagnostics
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("OKR102", 5, 16)
+
+
+def test_the_opt_in_rule_on_the_command_line(tmp_path):
+    spec = write(tmp_path, "q.okrp", 'roles\n  PM "Product Manager"\nphase p "P"\n  at -4w: PM drafts the OKRs\n'
+                                     "  at -3w as review: PM reviews them\n")
+    assert run("check", spec) == (0, "no problems in 1 file\n")
+    code, output = run("check", "--select", "OKR5", "--format", "json", spec)
+    assert code == 0
+    assert [(d["line"], d["code"], d["message"]) for d in __import__("json").loads(output)] == [
+        (4, "OKR510", 'step "p/pm-drafts-the-okrs" has no id of its own, so rewording it changes its id')]
+    assert [line for line in run("rules")[1].splitlines() if "[opt-in]" in line] == [
+        "OKR510  warning  item-without-id              A step, cadence or permission has no id written with `as`. [opt-in]"]

@@ -5,7 +5,8 @@ A rule is a generator `rule(context)` yielding `Finding`s, registered with
 documentation: a summary line, an explanation, then a `Bad:` and a `Good:`
 example (indented .okrp text). In the bad example, a comment `# OKR123`
 marks the line the finding must be on; tests run both examples, and
-docs/rules.md is generated from them.
+docs/rules.md is generated from them. A rule registered with `opt_in=True`
+runs only when `--select` names its code, a prefix of it or its name.
 
 Rules run only on files that were read in full (no error of codes.BLOCKING);
 a value error such as an unknown artifact kind leaves a None or an unknown
@@ -118,12 +119,12 @@ def parse_docstring(doc: str) -> tuple[str, str, str, str]:
             textwrap.dedent(bad).strip("\n") + "\n", textwrap.dedent(good).strip("\n") + "\n")
 
 
-def rule(code_id: str, name: str, severity: Severity):
+def rule(code_id: str, name: str, severity: Severity, opt_in: bool = False):
     def decorate(function: Rule) -> Rule:
         if code_id in RULES or code_id in codes.CODES:
             raise ValueError(f"code {code_id} is registered twice")
         summary, explanation, bad, good = parse_docstring(function.__doc__ or "")
-        code = codes.Code(code_id, name, severity, summary, explanation, bad, good)
+        code = codes.Code(code_id, name, severity, summary, explanation, bad, good, opt_in)
         RULES[code_id] = (code, function)
         return function
 
@@ -143,11 +144,14 @@ def all_codes() -> dict[str, codes.Code]:
     return dict(sorted(found.items()))
 
 
-def run_rules(workspace: Workspace) -> list[Diagnostic]:
+def run_rules(workspace: Workspace, select: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """Every finding of the rules; an opt-in rule runs only when a prefix in `select` matches its code."""
     _load_rules()
     context = Context(workspace)
     found: list[Diagnostic] = []
     for code, function in RULES.values():
+        if code.opt_in and not any(code.id.startswith(prefix) for prefix in select):
+            continue
         for finding in function(context):
             found.append(Diagnostic(code.id, code.severity, finding.message, finding.span, finding.hint))
     return found

@@ -292,3 +292,38 @@ def or_in_actors(context: Context):
                               f'"{words[0]} {words[1]}" is read as part of what is done',
                               f"name both ({actors}, {words[1].strip(',')}) and say who in the text, or use a "
                               f"permission with `approval from {actors} or {words[1].strip(',')}`")
+
+
+@rule("OKR510", "item-without-id", WARNING, opt_in=True)
+def item_without_id(context: Context):
+    """A step, cadence or permission has no id written with `as`.
+
+    Without `as ID`, an item's id is derived from its phase, first actor and first
+    words (see "Item ids" in the language reference). It survives re-timing and
+    moving other items, but not rewording the start of the text or moving the item
+    to another phase, and tools that track it by id (the schedule's JSON, a calendar,
+    a diff) then see a new item. This rule is off unless selected, for teams that
+    want every id to survive rewording.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs  # OKR510
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w as draft: PM drafts the OKRs
+    """
+    for file in context.files():
+        for item in file.spec.items():
+            if isinstance(item, ir.Meeting) or item.id is not None:
+                continue
+            kind = type(item).__name__.lower()
+            text = item.text.span
+            line = attrs.evolve(item.span, end_line=text.end_line, end_column=text.end_column, end=text.end)
+            yield Finding(line, f'{kind} "{item.key}" has no id of its own, so rewording it changes its id',
+                          "give it one with `as` right before the colon, such as `at -4w as draft:`"
+                          if kind == "step" else "give it one with `as` right before the colon")
