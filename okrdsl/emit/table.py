@@ -64,7 +64,7 @@ def to_csv(linked: Linked, options: Options) -> Emitted:
     """The CSV of a linked spec: its key results when it has OKR sets and nothing to schedule,
     otherwise its schedule (a header alone when it lists nothing)."""
     spec = linked.spec
-    by_key_result = bool(spec.okr_sets) and not any(True for _ in spec.items())
+    by_key_result = bool(spec.okr_sets) and next(spec.items(), None) is None
     if by_key_result:
         text = csv_text(KEY_RESULT_COLUMNS, _key_result_rows(linked))
     else:
