@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 
 from okrdsl import ir
-from okrdsl.schedule import Entry, Schedule
+from okrdsl.schedule import Entry, Schedule, undated
 from okrdsl.scoring import Scoring, scoring
 from okrdsl.symbols import Scope, scope_of
 
@@ -51,6 +51,12 @@ class Linked:
     def artifact(self, name: ir.Name | str) -> ir.Artifact | None:
         declared = self.scope.artifacts.get(str(name))
         return declared.node if declared is not None else None
+
+    @property
+    def listed(self) -> tuple[Entry, ...]:
+        """Every entry of the spec's schedule, in its order; without a quarter, one undated entry
+        per item, in the order written, with its time as written (see schedule.undated)."""
+        return self.schedule.entries if self.schedule is not None else undated(self.spec)
 
     def entries(self, item: ir.Item) -> tuple[Entry, ...]:
         """An item's entries in the schedule (one per occurrence of a recurring item); () without a quarter."""

@@ -190,10 +190,32 @@ def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Item, int] | None:
     return (over, total) if over is not None else None
 
 
+def undated(spec: ir.Spec) -> tuple[Entry, ...]:
+    """What a spec lists when no quarter is known: one undated entry per item, in the order
+    written, with its time as written (a recurring item once, as `every week on Tuesday`)."""
+    entries = []
+    for phase in spec.phases:
+        for item in phase.items:
+            when = None if recurs(item) else getattr(item, "when", None)
+            entries.append(Entry(
+                key=item.key, kind=item.kind, phase=phase.id.value, date=None, due=None,
+                written=_recurrence_text(item) if recurs(item) else _written(when, True, item),
+                actors=_actors(item), text=_text(item), item=item,
+                after=tuple(n.value for n in getattr(item, "after", ())),
+                length_minutes=getattr(item, "length_minutes", None)))
+    return tuple(entries)
+
+
+def _recurrence_text(item: ir.Item) -> str:
+    """A recurring item's time as written: `every week`, `every 2 weeks on Monday`."""
+    every, unit, on = _recurrence(item)
+    return (f"every {unit}" if every == 1 else f"every {every} {unit}s") + (f" {on.text}" if on else "")
+
+
 def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> list[Entry]:
     """The first `count` occurrences of a recurring item, or one undated entry when it cannot be dated."""
     every, unit, on = _recurrence(item)
-    written = (f"every {unit}" if every == 1 else f"every {every} {unit}s") + (f" {on.text}" if on else "")
+    written = _recurrence_text(item)
     dated = resolver.recurring_range(item)
     if dated is None:
         return [Entry(key=item.key, date=None, due=None, written=written, **common)]

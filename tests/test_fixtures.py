@@ -55,7 +55,19 @@ def triggered_elsewhere(tmp_path) -> set[str]:
     (tmp_path / "large.okrp").write_bytes(b"# x\n" * (MAX_FILE_BYTES // 4 + 1))
     (tmp_path / "long.okrp").write_text("# " + "x" * MAX_LINE_CHARS + "\n", encoding="utf-8")
     codes |= {d.code for d in check([str(tmp_path / "large.okrp"), str(tmp_path / "long.okrp")]).diagnostics}
-    return codes
+    return codes | compiled(tmp_path)
+
+
+def compiled(tmp_path) -> set[str]:
+    """Codes that an output of `okrdsl compile` gives: a step with a sub-step, in every target."""
+    from okrdsl.check import compile_file
+    from okrdsl.emit import Options
+    from okrdsl.emit.targets import FORMATS
+
+    path = tmp_path / "compiled.okrp"
+    path.write_text('roles\n  PM "Product Manager"\n\nphase p "P"\n  at -4w: PM drafts\n    PM asks\n', encoding="utf-8")
+    linked = compile_file(str(path)).linked
+    return {d.code for emit in FORMATS.values() for d in emit(linked, Options()).diagnostics}
 
 
 def test_every_code_is_triggered_by_a_fixture_or_an_example(tmp_path):
