@@ -55,7 +55,19 @@ def triggered_elsewhere(tmp_path) -> set[str]:
     (tmp_path / "large.okrp").write_bytes(b"# x\n" * (MAX_FILE_BYTES // 4 + 1))
     (tmp_path / "long.okrp").write_text("# " + "x" * MAX_LINE_CHARS + "\n", encoding="utf-8")
     codes |= {d.code for d in check([str(tmp_path / "large.okrp"), str(tmp_path / "long.okrp")]).diagnostics}
+    codes |= compiled_to_markdown(tmp_path)
     return codes
+
+
+def compiled_to_markdown(tmp_path) -> set[str]:
+    """OKR402 comes from an output, not from check: the Markdown page does not show a policy."""
+    from okrdsl.check import compile_file
+    from okrdsl.emit import Options
+    from okrdsl.emit.targets import FORMATS
+
+    (tmp_path / "policy.okrp").write_text("policy\n  company objectives: 3\n", encoding="utf-8")
+    compiled = compile_file(str(tmp_path / "policy.okrp"))
+    return {d.code for d in FORMATS["markdown"](compiled.linked, Options()).diagnostics}
 
 
 def test_every_code_is_triggered_by_a_fixture_or_an_example(tmp_path):

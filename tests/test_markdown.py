@@ -310,3 +310,21 @@ def test_the_fy23_q3_okr_set_shows_progress_alignment_and_levels():
             "and Chief Technology Officer; aligned to **C1**; progress 45%; health needs-attention") in page
     assert "  - **C3.2** Hire to the approved R&D headcount plan: owner Chief Technology Officer and VP of Product; " \
         "target 95% of planned R&D hires started; progress 35%; health at-risk" in page
+
+
+# --- any spec that compiles -----------------------------------------------------------------------
+
+FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.okrp")) + sorted((ROOT / "tests" / "data").rglob("*.okrp"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_fixture_that_compiles_gives_a_page(path):
+    from okrdsl.check import compile_file
+    from okrdsl.emit import Options
+    from okrdsl.emit.handbook import to_markdown
+
+    compiled = compile_file(str(path))
+    if compiled.linked is None:
+        pytest.skip("the fixture has errors on purpose")
+    text = to_markdown(compiled.linked, Options()).text
+    assert text.endswith("\n") and text.startswith("# ")
