@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Iterator
 
 import attrs
 from lark import Token, Tree
@@ -36,6 +37,30 @@ def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list
     builder = _Builder(source)
     spec = builder.spec(tree, comments)
     return spec, builder.diagnostics
+
+
+def _references(text: str):
+    """Each `@role` and `#id` in a text: (where it starts, with its `@` or `#`; where it ends;
+    where its name starts; "role" or "item"; the name)."""
+    for match in _REF.finditer(text):
+        group = 2 if match.group(2) is not None else 4  # @"CoS to the CEO": a role named with spaces
+        value = match.group(group).rstrip("-") if group == 2 else match.group(group)
+        end = match.start(group) + len(value) + (group == 4)  # past the closing quote of @"..."
+        yield match.start(), end, match.start(group), "role" if match.group(group - 1) == "@" else "item", value
+
+
+def text_parts(text: str) -> Iterator[str | ir.Ref]:
+    """A free text cut into its plain runs (str) and its references (`ir.Ref`, without
+    spans), in order, as the builder reads them: for an emitter that writes each reference
+    its own way."""
+    done = 0
+    for start, end, _, kind, value in _references(text):
+        if start > done:
+            yield text[done:start]
+        yield ir.Ref(kind, ir.Name(value))
+        done = end
+    if done < len(text):
+        yield text[done:]
 
 
 class _Builder(TimeBuilder, OkrBuilder):
@@ -119,12 +144,8 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def refs(self, text: str, offset: int) -> tuple[ir.Ref, ...]:
         found = []
-        for match in _REF.finditer(text):
-            group = 2 if match.group(2) is not None else 4  # @"CoS to the CEO": a role named with spaces
-            value = match.group(group).rstrip("-") if group == 2 else match.group(group)
-            start = offset + match.start(group)
-            kind = "role" if match.group(group - 1) == "@" else "item"
-            found.append(ir.Ref(kind, ir.Name(value, self.source.span(start, start + len(value)))))
+        for _, _, start, kind, value in _references(text):
+            found.append(ir.Ref(kind, ir.Name(value, self.source.span(offset + start, offset + start + len(value)))))
         return tuple(found)
 
     def link(self, tree: Tree, title: bool = True) -> ir.Link:

@@ -58,6 +58,11 @@ class Linked:
         per item, in the order written, with its time as written (see schedule.undated)."""
         return self.schedule.entries if self.schedule is not None else undated(self.spec)
 
+    def item(self, name: ir.Name | str) -> ir.Item | None:
+        """The step, meeting or cadence of the spec written with this id (`as x`, a meeting's id)."""
+        declared = self.scope.items.get(str(name))
+        return declared.node if declared is not None else None
+
     def entries(self, item: ir.Item) -> tuple[Entry, ...]:
         """An item's entries in the schedule (one per occurrence of a recurring item); () without a quarter."""
         return self._entries.get(item.key, ())

@@ -19,6 +19,7 @@ from hypothesis import given, settings, strategies as st
 
 import okrdsl
 from okrdsl import ir, schema, serial
+from okrdsl.check import compile_file
 from okrdsl.cli import main
 from okrdsl.emit.document import SCHEMA_VERSION, read
 from okrdsl.emit.targets import FORMATS
@@ -125,6 +126,24 @@ def test_a_spec_without_a_quarter_has_no_period_and_no_schedule():
 def test_quarter_dates_the_spec_for_another_quarter():
     document = json.loads(compile_("specs/fy23-q3.okrp", "--to", "json", "--quarter", "FY24-Q1").stdout)
     assert document["period"] == {"quarter": "FY24-Q1", "start": "2023-02-01", "end": "2023-04-30"}
+
+
+FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.okrp"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=relative)
+def test_every_fixture_compiles_to_every_target_or_says_why(path):
+    """A fixture with mistakes on purpose is not compiled (exit 1, nothing written); any other
+    compiles to every target, or is refused with a usage error (exit 2); never a traceback."""
+    has_errors = compile_file(relative(path)).linked is None
+    for target in FORMATS:
+        result = compile_(relative(path), "--to", target)
+        assert "internal error" not in result.stderr
+        if has_errors:
+            assert (result.exit_code, result.stdout) == (1, "")
+        else:
+            assert result.exit_code in (0, 2), result.stderr
+            assert (result.exit_code == 0) == bool(result.stdout)
 
 
 # --- the IR round trip, for any IR -----------------------------------------------------------

@@ -60,7 +60,7 @@ def _walk(nodes, depth: int = 0):
         yield from _walk(node.children, depth + 1)
 
 
-def _percent(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "" if value is None else f"{round(value, 1):g}%"
 
 
@@ -75,7 +75,7 @@ def table(okr_sets, rules: Scoring, style=lambda text, **_: text) -> str:
         for depth, node in _walk(tree(okr_set, rules)):
             owners = ", ".join(node.owners) + (" (inherited)" if node.owners_inherited else "")
             status = node.status
-            rows.append(["  " * depth + node.id, owners, _percent(status.progress), _percent(status.score),
+            rows.append(["  " * depth + node.id, owners, percent(status.progress), percent(status.score),
                          status.band or "", status.health or "", node.title])
             healths.append(status.health)
         rows = [[shown(cell) for cell in row] for row in rows]

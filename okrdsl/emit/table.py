@@ -133,17 +133,19 @@ def _links(linked: Linked, item) -> list[str]:
 
 
 def _left_out(linked: Linked, by_key_result: bool) -> tuple[Diagnostic, ...]:
-    """One OKR402 warning per kind of thing in the spec that no cell shows, at the first of them
-    (in the order written), with how many there are."""
+    """One OKR402 warning per kind of thing that belongs to a row but that no cell shows, at the
+    first of them (in the order written), with how many there are."""
     spec = linked.spec
-    kinds: list[tuple[str, str | None, list]] = [
-        ("the process's title, intro and links", None, [spec.process] if spec.process else []),
-        ("phase titles and intros", "the phase column holds a phase's id", list(spec.phases)),
-        ("role titles, aliases, handles and duties", "a cell names a role by its id", list(spec.roles)),
-        ("artifact titles and kinds", None if by_key_result else
-         "the links column holds the URLs of the artifacts a row's text names", list(spec.artifacts)),
-        ("the policy", None, [spec.policy] if spec.policy else []),
-    ]
+    # What frames the rows (the process's and phases' titles, the role catalogue, artifact
+    # titles, the policy) is not a row's content, and a table is not expected to hold it: only
+    # what belongs to a row and has no column is named, and a file that gives no row at all.
+    kinds: list[tuple[str, str | None, list]] = []
+    if not spec.okr_sets and next(spec.items(), None) is None:
+        first = min((n.span for n in (*spec.roles, *spec.artifacts, spec.process, *spec.phases, spec.policy)
+                     if n is not None and n.span is not None), key=lambda s: (s.line, s.column), default=None)
+        if first is not None:
+            return (not_shown(first, "the CSV has no rows: this file has no steps, meetings, cadences, permissions "
+                                     "or key results", _HINT),)
     kinds.extend(_item_parts(linked))
     if by_key_result:
         objectives = [o for okr_set in spec.okr_sets for o in okr_set.objectives]

@@ -6,9 +6,11 @@ Each target is a function `(Linked, Options) -> Emitted` (see okrdsl.emit).
 from __future__ import annotations
 
 from okrdsl.emit.document import to_json
+from okrdsl.emit.handbook import to_markdown
 from okrdsl.emit.table import to_csv
 
 FORMATS = {
     "json": to_json,
+    "markdown": to_markdown,
     "csv": to_csv,
 }
