@@ -49,6 +49,11 @@ class Linked:
         role = self.role(name)
         return role.handle if role is not None else None
 
+    @property
+    def handles(self) -> frozenset[str]:
+        """Every handle a role it sees declares."""
+        return frozenset(role.handle for spec in self.visible for role in spec.roles if role.handle)
+
     def artifact(self, name: ir.Name | str) -> ir.Artifact | None:
         declared = self.scope.artifacts.get(str(name))
         return declared.node if declared is not None else None

@@ -6,9 +6,11 @@ Each target is a function `(Linked, Options) -> Emitted` (see okrdsl.emit).
 from __future__ import annotations
 
 from okrdsl.emit.document import to_json
+from okrdsl.emit.gitlab import to_gitlab_issue
 from okrdsl.emit.ics import to_ics
 
 FORMATS = {
     "json": to_json,
     "ics": to_ics,
+    "gitlab-issue": to_gitlab_issue,
 }
