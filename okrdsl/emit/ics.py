@@ -60,7 +60,7 @@ def to_ics(linked: Linked, options: Options) -> Emitted:
         return Emitted(_text(calendar), tuple(_okr_sets(spec)) or (not_shown(
             Span(spec.path, 1, 1, 1, 1), "this spec has no process, so its calendar has no events",
             "compile the spec that holds the process (`process \"...\" for FY23-Q3`)"),))
-    calendar.add("x-wr-calname", _clean(f"{schedule.title} ({schedule.name})"))
+    calendar.add("x-wr-calname", icalendar.vText(_clean(f"{schedule.title} ({schedule.name})")))
     stamp = options.stamp or datetime.datetime.combine(schedule.start, datetime.time(), datetime.timezone.utc)
     diagnostics: list[Diagnostic] = []
     for phase in spec.phases:
@@ -110,10 +110,11 @@ def _event(linked: Linked, phase: ir.Phase, item: ir.Item, stamp: datetime.datet
         event.add("dtend", first + _ONE_DAY)
         event.add("rrule", _rrule(rule))
         scheduled = {entry.date for entry in entries}
+        # VALUE=DATE said outright: icalendar before 7.0 leaves it off an RDATE of days.
         if excluded := sorted(set(rule.days) - scheduled):
-            event.add("exdate", excluded)
+            event.add("exdate", excluded, parameters={"VALUE": "DATE"})
         if added := sorted(scheduled - set(rule.days)):
-            event.add("rdate", added)
+            event.add("rdate", added, parameters={"VALUE": "DATE"})
     else:
         event.add("dtend", max(entries[0].due or first, first) + _ONE_DAY)
     event.add("summary", _clean(_summary(linked, item)))
