@@ -132,6 +132,12 @@ def test_uids_are_unique_and_the_same_on_every_run():
     assert "fy24-q1.weekly-and-fortnightly.egroup_weekly@okrdsl" in uids
 
 
+def test_no_two_events_of_the_shipped_specs_share_a_uid():
+    uids = [str(e["uid"]) for path in PROCESSES
+            for e in Calendar.from_ical(run("compile", relative(path), "--to", "ics").stdout_bytes).walk("VEVENT")]
+    assert len(uids) == len(set(uids)) > 100
+
+
 def test_a_uid_writes_every_character_that_could_clash_in_hex():
     assert uid("FY23-Q3", "specs/fy23-q3.okrp", "kickoff/-8w") == "fy23-q3.fy23-q3.kickoff%2F-8w@okrdsl"
     assert uid("FY23-Q3", "a.b.okrp", "c") != uid("FY23-Q3", "a.okrp", "b.c")
