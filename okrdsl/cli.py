@@ -178,6 +178,23 @@ class _Day(click.ParamType):
             self.fail(f'"{value}" is not a date: write it as YYYY-MM-DD, such as 2022-07-12, or "today"', param, ctx)
 
 
+class _Stamp(click.ParamType):
+    """A moment in UTC as YYYY-MM-DDTHH:MM:SSZ."""
+
+    name = "stamp"
+
+    def convert(self, value, param, ctx):
+        import datetime
+
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            return datetime.datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+        except ValueError:
+            self.fail(f'"{value}" is not a moment in UTC: write it as YYYY-MM-DDTHH:MM:SSZ, such as '
+                      "2022-08-01T09:00:00Z", param, ctx)
+
+
 @main.command(epilog=EXIT_CODES.replace("no errors found (warnings alone pass, unless --strict)", "the schedule was printed")
               .replace("errors found (syntax errors included)", "the spec has errors (printed on standard error)"))
 @click.argument("spec", type=click.Path(readable=False, path_type=str))
@@ -247,14 +264,18 @@ Exit codes:
 @main.command("compile", epilog=COMPILE_EXIT_CODES)
 @click.argument("spec", type=click.Path(readable=False, path_type=str))
 @click.option("--to", "target", type=_Formats("okrdsl.emit.targets"), required=True,
-              help="What to make: json for tools, markdown for a handbook page, csv for a spreadsheet.")
+              help="What to make: json for tools, markdown for a handbook page, csv for a spreadsheet, "
+                   "ics for a calendar, gitlab-issue for the body of a planning issue.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
               help="Write to FILE (whole, or not at all) instead of standard output.")
 @click.option("--quarter", metavar="Q", help="Date the spec for this quarter (FY23-Q3) instead of its own.")
 @click.option("--today", type=_Day(), metavar="YYYY-MM-DD", help='The day to mark ("today" for today).')
 @click.option("--with-spans", is_flag=True, help="In JSON, give where each node is written (file, line, column).")
+@click.option("--stamp", type=_Stamp(), metavar="YYYY-MM-DDTHH:MM:SSZ",
+              help="ics only: the DTSTAMP of every event (default: the quarter's first day at 00:00:00Z, "
+                   "so that the same spec gives the same file).")
 @ROOT_OPTION
-def compile_command(spec, target, output, quarter, today, with_spans, root) -> None:
+def compile_command(spec, target, output, quarter, today, with_spans, stamp, root) -> None:
     """Compile a spec into JSON, a Markdown handbook page or CSV."""
     from okrdsl.check import compile_file
     from okrdsl.emit import Options
@@ -270,7 +291,10 @@ def compile_command(spec, target, output, quarter, today, with_spans, root) -> N
     if result.linked is None:
         with _exiting(1):
             _print_diagnostics(result.diagnostics, result.sources)
-    emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans))
+    try:
+        emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans, stamp=stamp))
+    except UsageProblem as error:
+        raise click.UsageError(shown(str(error))) from None
     _print_diagnostics(result.diagnostics + emitted.diagnostics, result.sources)
     if output is None:
         with _exiting(0):

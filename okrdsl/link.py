@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 
 from okrdsl import ir
-from okrdsl.schedule import Entry, Schedule, undated
+from okrdsl.schedule import Entry, Rule, Schedule, undated, written_time
 from okrdsl.scoring import Scoring, scoring
 from okrdsl.symbols import Scope, scope_of
 
@@ -27,6 +27,7 @@ class Linked:
     scoring: Scoring
     scope: Scope = attrs.field(eq=False, repr=False)
     _entries: dict[str, tuple[Entry, ...]] = attrs.field(eq=False, repr=False)
+    _rules: dict[str, Rule] = attrs.field(eq=False, repr=False, factory=dict)
 
     @property
     def includes(self) -> tuple[ir.Spec, ...]:
@@ -48,6 +49,11 @@ class Linked:
         role = self.role(name)
         return role.handle if role is not None else None
 
+    @property
+    def handles(self) -> frozenset[str]:
+        """Every handle a role it sees declares."""
+        return frozenset(role.handle for spec in self.visible for role in spec.roles if role.handle)
+
     def artifact(self, name: ir.Name | str) -> ir.Artifact | None:
         declared = self.scope.artifacts.get(str(name))
         return declared.node if declared is not None else None
@@ -63,9 +69,47 @@ class Linked:
         declared = self.scope.items.get(str(name))
         return declared.node if declared is not None else None
 
+    def links(self, item: ir.Item) -> tuple[ir.Link, ...]:
+        """The links an item gives: a meeting's agenda, then each artifact with a URL that its
+        text, sub-steps, notes, goal or fallback names (`#planning`), titled with the
+        artifact's title, in the order written, each once."""
+        found: dict[str, ir.Link] = {}
+        if isinstance(item, ir.Meeting) and item.agenda is not None:
+            found[item.agenda.url] = ir.Link(item.agenda.url, item.agenda.title or "Agenda")
+        for text in texts(item):
+            for ref in text.refs:
+                artifact = self.artifact(ref.name) if ref.kind == "item" else None
+                if artifact is not None and artifact.url is not None:
+                    found.setdefault(artifact.url, ir.Link(artifact.url, artifact.title))
+        return tuple(found.values())
+
     def entries(self, item: ir.Item) -> tuple[Entry, ...]:
         """An item's entries in the schedule (one per occurrence of a recurring item); () without a quarter."""
         return self._entries.get(item.key, ())
+
+    def rule(self, item: ir.Item) -> Rule | None:
+        """How a cadence or recurring meeting recurs in the schedule (for a calendar's RRULE);
+        None for any other item, one that cannot be dated, and without a quarter."""
+        return self._rules.get(item.key)
+
+    def written(self, item: ir.Item) -> str:
+        """An item's time as written (`-4w`, `every 2 weeks on Monday`), as the schedule gives
+        it when a quarter is known (`-6w on 2021-09-20`), else from the spec alone."""
+        found = self.entries(item)
+        return found[0].written if found else written_time(item)
+
+
+def texts(item: ir.Item | ir.Task):
+    """Every free text of an item, in the order written: its text or goal, its sub-steps (and
+    theirs), its fallback, its notes."""
+    if isinstance(item, ir.Meeting):
+        yield from (item.goal,) if item.goal is not None else ()
+        yield from texts(item.fallback) if item.fallback is not None else ()
+    else:
+        yield item.text
+    for task in item.tasks if isinstance(item, (ir.Step, ir.Cadence, ir.Task)) else ():
+        yield from texts(task)
+    yield from item.notes
 
 
 def link(visible: list[ir.Spec], schedule: Schedule | None) -> Linked:
@@ -74,5 +118,6 @@ def link(visible: list[ir.Spec], schedule: Schedule | None) -> Linked:
     entries: dict[str, list[Entry]] = {}
     for entry in schedule.entries if schedule is not None else ():
         entries.setdefault(entry.item.key, []).append(entry)
+    rules = {rule.key: rule for rule in schedule.rules} if schedule is not None else {}
     return Linked(visible[-1], tuple(visible), schedule, scoring(scope.policy), scope,
-                  {key: tuple(found) for key, found in entries.items()})
+                  {key: tuple(found) for key, found in entries.items()}, rules)

@@ -51,6 +51,21 @@ class Entry:
 
 
 @attrs.frozen
+class Rule:
+    """How a cadence or recurring meeting recurs, for a calendar's repeat rule (RRULE): every
+    `every` `unit`s `on` a day, up to `until` (the last day of its range, or its last
+    occurrence when the schedule stops listing it early: OKR401). `days` are the days the
+    rule gives, before the weekend rule moves any; its entries' dates are those days moved."""
+
+    key: str
+    every: int
+    unit: str
+    on: ir.RecurOn | None
+    until: datetime.date
+    days: tuple[datetime.date, ...]
+
+
+@attrs.frozen
 class Schedule:
     title: str
     year: int
@@ -58,6 +73,7 @@ class Schedule:
     start: datetime.date
     end: datetime.date
     entries: tuple[Entry, ...]
+    rules: tuple[Rule, ...] = ()  # one per cadence and recurring meeting that has a date
 
     @property
     def name(self) -> str:
@@ -67,6 +83,7 @@ class Schedule:
 def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -> Schedule:
     resolver = resolver_for(spec, calendar, year, quarter)
     entries: list[Entry] = []
+    rules: list[Rule] = []
     left = MAX_TOTAL_OCCURRENCES  # past it, recurring items add nothing more (OKR401)
     for phase in spec.phases:
         for item in phase.items:
@@ -75,14 +92,16 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
             if recurs(item):
                 count = min(occurrence_count(item, resolver), left)
                 left -= count
-                entries.extend(_occurrences(item, resolver, common, count))
+                found, rule = _occurrences(item, resolver, common, count)
+                entries.extend(found)
+                rules.extend([rule] if rule is not None else [])
                 continue
             when = ir.time_of(item)
             entries.append(Entry(key=item.key, date=resolver.date(item), due=resolver.due(item),
                                  written=_written(when, resolver.written_holds(item), item),
                                  after=tuple(n.value for n in ir.after_of(item)), **common))
     title = spec.process.title if spec.process else spec.path
-    return Schedule(title, year, quarter, resolver.start, resolver.end, _in_order(entries))
+    return Schedule(title, year, quarter, resolver.start, resolver.end, _in_order(entries), tuple(rules))
 
 
 def _in_order(entries: list[Entry]) -> tuple[Entry, ...]:
@@ -196,36 +215,42 @@ def undated(spec: ir.Spec) -> tuple[Entry, ...]:
     entries = []
     for phase in spec.phases:
         for item in phase.items:
-            when = None if recurs(item) else getattr(item, "when", None)
             entries.append(Entry(
                 key=item.key, kind=item.kind, phase=phase.id.value, date=None, due=None,
-                written=_recurrence_text(item) if recurs(item) else _written(when, True, item),
-                actors=_actors(item), text=_text(item), item=item,
-                after=tuple(n.value for n in getattr(item, "after", ())),
-                length_minutes=getattr(item, "length_minutes", None)))
+                written=written_time(item), actors=_actors(item), text=_text(item), item=item,
+                after=tuple(n.value for n in ir.after_of(item)),
+                length_minutes=item.length_minutes if isinstance(item, ir.Meeting) else None))
     return tuple(entries)
 
 
-def _recurrence_text(item: ir.Item) -> str:
-    """A recurring item's time as written: `every week`, `every 2 weeks on Monday`."""
-    every, unit, on = _recurrence(item)
-    return (f"every {unit}" if every == 1 else f"every {every} {unit}s") + (f" {on.text}" if on else "")
+def written_time(item: ir.Item) -> str:
+    """An item's time as written, without a quarter: `-4w`, `within 1w after session1`,
+    `every 2 weeks on Monday`; "" for a permission or an item with no time."""
+    if recurs(item):
+        every, unit, on = _recurrence(item)
+        return (f"every {unit}" if every == 1 else f"every {every} {unit}s") + (f" {on.text}" if on else "")
+    return _written(ir.time_of(item), True, item)
 
 
-def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> list[Entry]:
-    """The first `count` occurrences of a recurring item, or one undated entry when it cannot be dated."""
+def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> tuple[list[Entry], Rule | None]:
+    """The first `count` occurrences of a recurring item and the rule they come from, or one
+    undated entry (and no rule) when it cannot be dated."""
     every, unit, on = _recurrence(item)
-    written = _recurrence_text(item)
+    written = written_time(item)
     dated = resolver.recurring_range(item)
     if dated is None:
-        return [Entry(key=item.key, date=None, due=None, written=written, **common)]
+        return [Entry(key=item.key, date=None, due=None, written=written, **common)], None
+    raw = list(occurrences(*dated, every, unit, on, limit=count + 1))
+    until = dated[1] if len(raw) <= count else raw[count - 1]  # listed in full, or cut at `count`
+    raw = raw[:count]
     days: list[datetime.date] = []
-    for day in occurrences(*dated, every, unit, on, limit=count):
+    for day in raw:
         moved = resolver.adjust(day, item)
         if not days or moved != days[-1]:  # a weekend rule can move Saturday and Sunday onto Monday
             days.append(moved)
-    return [Entry(key=f"{item.key}#{index + 1}", date=day, due=None, written=written, occurrence=index + 1, **common)
-            for index, day in enumerate(days)]
+    entries = [Entry(key=f"{item.key}#{index + 1}", date=day, due=None, written=written, occurrence=index + 1,
+                     **common) for index, day in enumerate(days)]
+    return entries, Rule(item.key, every, unit, on, until, tuple(raw)) if raw else None
 
 
 def _actors(item) -> tuple[str, ...]:

@@ -115,7 +115,8 @@ def test_cells_of_a_known_spec():
         "kind": "step", "actors": "ProductOps",
         "text": "adds the aligned upon Shared R&D OKRs plus any additional Product organization specific OKRs "
                 "to #planning",
-        "links": "https://gitlab.com/gitlab-com/Product/-/issues/4295",
+        "links": "https://gitlab.com/gitlab-com/Product/-/issues/4295 "
+                 "https://about.gitlab.com/handbook/product/product-processes/#quad--infra--security-product-group-dris",
     }
     assert rows["alignment"]["actors"] == "VPP; CTO"
     assert rows["one_on_one"]["due"] == "2022-06-27"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import re
 from pathlib import Path
 
 import okrdsl
 from okrdsl.check import check
+from okrdsl.diagnostics import UsageProblem
 from okrdsl.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 from okrdsl.rules import all_codes
 
@@ -67,7 +70,11 @@ def compiled(tmp_path) -> set[str]:
     path = tmp_path / "compiled.okrp"
     path.write_text('roles\n  PM "Product Manager"\n\nphase p "P"\n  at -4w: PM drafts\n    PM asks\n', encoding="utf-8")
     linked = compile_file(str(path)).linked
-    return {d.code for emit in FORMATS.values() for d in emit(linked, Options()).diagnostics}
+    found = set()
+    for emit in FORMATS.values():
+        with contextlib.suppress(UsageProblem):  # a target that needs dates refuses a spec with no quarter
+            found |= {d.code for d in emit(linked, Options()).diagnostics}
+    return found
 
 
 def test_every_code_is_triggered_by_a_fixture_or_an_example(tmp_path):

@@ -2,7 +2,9 @@
 
 The targets of `okrdsl compile` are listed in `okrdsl.emit.targets.FORMATS`; each is a
 function `(Linked, Options) -> Emitted`. What a target cannot show it names in a
-warning (OKR402, `not_shown`), never drops without a word.
+warning (OKR402, `not_shown`), never drops without a word. A target that cannot be made
+at all from what it was given (an iCalendar file without a quarter) raises UsageProblem,
+which the CLI reports as a usage error.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from okrdsl.source import Span
 
 @attrs.frozen
 class Options:
-    """What `okrdsl compile` was asked besides the target: the day to mark (`--today`), and
-    whether the JSON carries source spans (`--with-spans`)."""
+    """What `okrdsl compile` was asked besides the target: the day to mark (`--today`),
+    whether the JSON carries source spans (`--with-spans`), and the moment an iCalendar file
+    says it was made (`--stamp`, in UTC; by default one taken from the spec, so that the same
+    spec gives the same bytes)."""
 
     today: datetime.date | None = None
     with_spans: bool = False
+    stamp: datetime.datetime | None = None
 
 
 @attrs.frozen

@@ -85,7 +85,7 @@ def _schedule_rows(linked: Linked, options: Options):
             entry.kind,
             NAMES.join(_role_ids(linked, entry.actors)),
             entry.text,
-            URLS.join(_links(linked, entry.item)),
+            URLS.join(link.url for link in linked.links(entry.item)),
         ]
         if options.today is not None:
             row.append(status(entry, options.today))
@@ -114,19 +114,6 @@ def _role_ids(linked: Linked, names) -> list[str]:
         role = linked.role(name)
         ids.append(role.id.value if role is not None else str(name))
     return list(dict.fromkeys(ids))
-
-
-def _links(linked: Linked, item) -> list[str]:
-    """The URLs of the artifacts an item's text refers to (`#planning`), then a meeting's agenda."""
-    urls = []
-    text = item.text if isinstance(item, (ir.Step, ir.Cadence, ir.Permission)) else None
-    for ref in text.refs if text is not None else ():
-        artifact = linked.artifact(ref.name) if ref.kind == "item" else None
-        if artifact is not None and artifact.url:
-            urls.append(artifact.url)
-    if isinstance(item, ir.Meeting) and item.agenda is not None:
-        urls.append(item.agenda.url)
-    return list(dict.fromkeys(urls))
 
 
 # --- what the rows leave out --------------------------------------------------------------

@@ -6,11 +6,15 @@ Each target is a function `(Linked, Options) -> Emitted` (see okrdsl.emit).
 from __future__ import annotations
 
 from okrdsl.emit.document import to_json
+from okrdsl.emit.gitlab import to_gitlab_issue
 from okrdsl.emit.handbook import to_markdown
+from okrdsl.emit.ics import to_ics
 from okrdsl.emit.table import to_csv
 
 FORMATS = {
     "json": to_json,
     "markdown": to_markdown,
     "csv": to_csv,
+    "ics": to_ics,
+    "gitlab-issue": to_gitlab_issue,
 }
