@@ -228,7 +228,8 @@ Exit codes:
 @main.command("compile", epilog=COMPILE_EXIT_CODES)
 @click.argument("spec", type=click.Path(readable=False, path_type=str))
 @click.option("--to", "target", type=_Formats("okrdsl.emit.targets"), required=True,
-              help="What to make: json for tools, markdown for a handbook page, csv for a spreadsheet.")
+              help="What to make: json for tools, markdown for a handbook page, csv for a spreadsheet, "
+                   "mermaid for a Gantt chart, html for a timeline page.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
               help="Write to FILE (whole, or not at all) instead of standard output.")
 @click.option("--quarter", metavar="Q", help="Date the spec for this quarter (FY23-Q3) instead of its own.")
@@ -252,7 +253,10 @@ def compile_command(spec, target, output, quarter, today, with_spans, root) -> N
     if result.linked is None:
         with _exiting(1):
             _print_diagnostics(result.diagnostics, result.sources)
-    emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans))
+    try:  # a target may have nothing it can show: a chart of a spec with no dates
+        emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans))
+    except UsageProblem as error:
+        raise click.UsageError(shown(str(error))) from None
     _print_diagnostics(result.diagnostics + emitted.diagnostics, result.sources)
     if output is None:
         with _exiting(0):

@@ -6,7 +6,9 @@ Each target is a function `(Linked, Options) -> Emitted` (see okrdsl.emit).
 from __future__ import annotations
 
 from okrdsl.emit.document import to_json
+from okrdsl.emit.mermaid import to_mermaid
 
 FORMATS = {
     "json": to_json,
+    "mermaid": to_mermaid,
 }
