@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from okrdsl.emit.document import to_json
 from okrdsl.emit.mermaid import to_mermaid
+from okrdsl.emit.timeline import to_html
 
 FORMATS = {
     "json": to_json,
     "mermaid": to_mermaid,
+    "html": to_html,
 }
