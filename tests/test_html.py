@@ -7,11 +7,15 @@ Golden files: tests/golden/compile/<stem>.html; rewrite with OKRDSL_UPDATE_GOLDE
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from okrdsl.emit.timeline import DAY, MARGIN
+from tests.fuzzing import mutated_specs
 from tests.golden import matches
 from tests.test_compile import ROOT, SPECS, compile_, relative
 from tests.test_mermaid import CHARTED, schedule_items
@@ -180,3 +184,40 @@ def test_the_quarter_is_bounded_by_its_first_and_last_day():
     start = int(re.search(r'class="quarter-start" data-date="2022-08-01" x1="(\d+)"', page)[1])
     end = int(re.search(r'class="quarter-end" data-date="2022-10-31" x1="(\d+)"', page)[1])
     assert end - start == 92 * DAY  # August to October: 92 days, the line after the last
+
+
+@settings(max_examples=100, derandomize=True, deadline=None, database=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+       .filter(lambda t: '"' not in t and "\\" not in t and t.strip() == t and t))
+def test_any_title_is_shown_as_written(title):
+    import okrdsl
+    from okrdsl.emit import Options
+    from okrdsl.emit.timeline import to_html
+    from okrdsl.link import link
+    from okrdsl.schedule import schedule_spec
+
+    loaded = okrdsl.loads(f'roles\n  PM "Product Manager"\n\nprocess "{title}" for FY23-Q3\n\nphase p "{title}"\n'
+                          "  at -4w: PM drafts\n", "t.okrp")
+    if not loaded.ok:
+        return
+    page = to_html(link([loaded.spec], schedule_spec(loaded.spec)), Options()).text
+    shown = html.unescape(re.search(r"<h1>(.*)</h1>", page)[1])
+    assert shown == f"{loaded.spec.process.title} (FY23-Q3)"
+    assert "<script" not in page.replace("&lt;script", "")
+    lane = re.search(r'<text class="lane-title"[^>]*>(.*?)</text>', page)[1]
+    assert html.unescape(lane) == loaded.spec.phases[0].title and "<" not in lane
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_specs())
+def test_any_spec_compiles_to_a_page_or_its_errors(files):
+    import tempfile
+
+    from tests.fuzzing import invoke, problems_with, write_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_project(Path(tmp), files)
+        run = invoke("compile", str(Path(tmp) / "fuzz.okrp"), "--to", "html")
+        assert problems_with(run, Path(tmp)) == []
+        assert run.exit_code in (0, 1)

@@ -12,9 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from okrdsl.emit.mermaid import LABEL_WIDTH, label, shortened, task_ids
 from okrdsl.schedule import Entry
+from tests.fuzzing import mutated_specs
 from tests.golden import matches
 from tests.test_compile import ROOT, SPECS, compile_, relative
 
@@ -202,3 +204,39 @@ def test_text_that_looks_like_mermaid_syntax_renders_as_written(browser, tmp_pat
     assert rendered.page.text("pre.mermaid svg text.sectionTitle") == ["Kick-off: part #1; %% not a comment <i>"]
     assert rendered.page.text("pre.mermaid svg text.titleText") == ["Plan: <script>alert(1)</script> & more (FY23-Q3)"]
     assert rendered.page.count("pre.mermaid svg b, pre.mermaid svg script, pre.mermaid svg i") == 0
+
+
+# --- any text, any spec -------------------------------------------------------------------------
+
+
+def decoded(written: str) -> str:
+    """A label as mermaid shows it: each entity code as its character."""
+    return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), written)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.text(max_size=120))
+def test_any_text_is_a_label_mermaid_reads_as_text(text):
+    written = label(text)
+    assert re.fullmatch(r"(?:[^:#;%<>\s]|[ ]|#\d+;)+", written)
+    assert not written.lower().startswith(("click", "section", "title", "%", "gantt")) and written[0] != " "
+    shown = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text)
+    shown = re.sub(r"\s+", " ", shown).strip()
+    if len(shown) > LABEL_WIDTH:
+        assert decoded(written).endswith("…") and len(decoded(written)) <= LABEL_WIDTH
+    else:
+        assert decoded(written) == (shown or " ")
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated_specs())
+def test_any_spec_compiles_to_a_chart_or_a_clear_refusal(files):
+    import tempfile
+
+    from tests.fuzzing import invoke, problems_with, write_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_project(Path(tmp), files)
+        run = invoke("compile", str(Path(tmp) / "fuzz.okrp"), "--to", "mermaid")
+        assert problems_with(run, Path(tmp)) == []
