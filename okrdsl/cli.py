@@ -265,7 +265,7 @@ Exit codes:
 @click.argument("spec", type=click.Path(readable=False, path_type=str))
 @click.option("--to", "target", type=_Formats("okrdsl.emit.targets"), required=True,
               help="What to make: json for tools, markdown for a handbook page, csv for a spreadsheet, "
-                   "ics for a calendar, gitlab-issue for the body of a planning issue.")
+                   "ics for a calendar, gitlab-issue for a planning issue, mermaid for a Gantt chart, html for a timeline page.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
               help="Write to FILE (whole, or not at all) instead of standard output.")
 @click.option("--quarter", metavar="Q", help="Date the spec for this quarter (FY23-Q3) instead of its own.")
@@ -276,7 +276,7 @@ Exit codes:
                    "so that the same spec gives the same file).")
 @ROOT_OPTION
 def compile_command(spec, target, output, quarter, today, with_spans, stamp, root) -> None:
-    """Compile a spec into JSON, a Markdown handbook page or CSV."""
+    """Compile a spec into JSON, a handbook page, CSV, a calendar, a planning issue, a Gantt chart or a timeline page."""
     from okrdsl.check import compile_file
     from okrdsl.emit import Options
     from okrdsl.emit.targets import FORMATS
@@ -291,7 +291,7 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
     if result.linked is None:
         with _exiting(1):
             _print_diagnostics(result.diagnostics, result.sources)
-    try:
+    try:  # a target may have nothing it can show: a chart of a spec with no dates
         emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans, stamp=stamp))
     except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None

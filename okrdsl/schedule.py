@@ -88,7 +88,7 @@ def schedule(spec: ir.Spec, calendar: FiscalCalendar, year: int, quarter: int) -
     for phase in spec.phases:
         for item in phase.items:
             common = dict(kind=item.kind, phase=phase.id.value, item=item,
-                          actors=_actors(item), text=_text(item), length_minutes=item.length_minutes if isinstance(item, ir.Meeting) else None)
+                          actors=actors_of(item), text=text_of(item), length_minutes=item.length_minutes if isinstance(item, ir.Meeting) else None)
             if recurs(item):
                 count = min(occurrence_count(item, resolver), left)
                 left -= count
@@ -217,7 +217,7 @@ def undated(spec: ir.Spec) -> tuple[Entry, ...]:
         for item in phase.items:
             entries.append(Entry(
                 key=item.key, kind=item.kind, phase=phase.id.value, date=None, due=None,
-                written=written_time(item), actors=_actors(item), text=_text(item), item=item,
+                written=written_time(item), actors=actors_of(item), text=text_of(item), item=item,
                 after=tuple(n.value for n in ir.after_of(item)),
                 length_minutes=item.length_minutes if isinstance(item, ir.Meeting) else None))
     return tuple(entries)
@@ -253,13 +253,15 @@ def _occurrences(item: ir.Item, resolver: Resolver, common, count: int) -> tuple
     return entries, Rule(item.key, every, unit, on, until, tuple(raw)) if raw else None
 
 
-def _actors(item) -> tuple[str, ...]:
+def actors_of(item: ir.Item) -> tuple[str, ...]:
+    """Who does an item: a meeting's organisers (or, without them, its attendees), or the actors."""
     if isinstance(item, ir.Meeting):
         return tuple(n.value for n in item.scheduled_by or item.attendees)
     return tuple(n.value for n in item.actors)
 
 
-def _text(item) -> str:
+def text_of(item: ir.Item) -> str:
+    """What an item is: a meeting's title, `may ...` for a permission, or the text as written."""
     if isinstance(item, ir.Meeting):
         return item.title
     if isinstance(item, ir.Permission):

@@ -11,7 +11,7 @@ them from here.
 from __future__ import annotations
 
 import statistics
-from typing import Iterable
+from typing import Iterable, Literal
 
 import attrs
 
@@ -23,6 +23,7 @@ ROLLUP: ir.Rollup = "mean"
 # Product and engineering objectives sit side by side, under shared R&D ones.
 LEVEL_RANKS = {"company": 0, "shared": 1, "product": 2, "engineering": 2}
 COMPANY_OBJECTIVES = 3
+Tone = Literal["good", "fair", "poor"]
 KEY_RESULTS = (1, 3)
 
 
@@ -64,6 +65,14 @@ class Scoring:
         """The worst of some health words (the one declared last); unknown words are left out."""
         known = [w for w in words if w in self.health]
         return max(known, key=self.health.index) if known else None
+
+    def tone(self, health: str | None) -> Tone | None:
+        """How a health word looks: "good" for the best word, "poor" for the worst, "fair"
+        for any between; None for no health, or a word the policy does not list."""
+        if health not in self.health:
+            return None
+        place = self.health.index(health)
+        return "good" if place == 0 else "poor" if place == len(self.health) - 1 else "fair"
 
     def roll(self, scores: Iterable[float | None]) -> float | None:
         """The score of a group: the mean, or the lowest, of the scores given."""

@@ -95,6 +95,14 @@ class Page:
         """The text of each element matching a CSS selector."""
         return self._page.locator(selector).all_text_contents()
 
+    def picture(self, selector: str, path: Path) -> None:
+        """A PNG of the first element matching a CSS selector, written to `path`."""
+        self._page.locator(selector).first.screenshot(path=str(path))
+
+    def attributes(self, selector: str, name: str) -> list[str | None]:
+        """The value of attribute `name` on each element matching a CSS selector (None where absent)."""
+        return self._page.locator(selector).evaluate_all("(nodes, name) => nodes.map(n => n.getAttribute(name))", name)
+
 
 @attrs.frozen
 class Rendered:

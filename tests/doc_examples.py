@@ -11,6 +11,9 @@ Conventions for fenced blocks in the docs:
 - ```console           lines starting with "$ okrdsl" are commands; the lines
                        after one, up to the next command, are its exact output.
                        "# exit N" as the last output line states the exit code.
+- ```mermaid           a chart, which must follow a line `<!-- $ okrdsl compile ... -->`
+                       (hidden where the page is shown): the block is exactly what
+                       that command prints on standard output.
 
 Each page runs in a fresh folder holding a copy of specs/roles.okrp as
 roles.okrp, so examples can `include "roles.okrp"`; commands naming specs/
@@ -37,6 +40,7 @@ class Block:
     lang: str
     options: dict
     body: str
+    before: str = ""  # the line just above the opening fence
 
     @property
     def id(self) -> str:
@@ -55,7 +59,8 @@ def blocks(page: Path) -> list[Block]:
         lang = info[0] if info else ""
         options = dict(part.split("=", 1) for part in info[1:] if "=" in part)
         line = text.count("\n", 0, match.start()) + 1
-        found.append(Block(str(page.relative_to(ROOT)), line, lang, options, match.group(2)))
+        before = text[:match.start()].rstrip("\n").rpartition("\n")[2]
+        found.append(Block(str(page.relative_to(ROOT)), line, lang, options, match.group(2), before))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 
 import pytest
 from click.testing import CliRunner
@@ -51,6 +52,33 @@ def test_console_examples_print_what_the_docs_say(page, tmp_path):
                 assert result.output.rstrip() == command.output, f"{block.id}: $ {' '.join(command.argv)}"
                 if command.exit_code is not None:
                     assert result.exit_code == command.exit_code, f"{block.id}: exit code"
+    finally:
+        os.chdir(cwd)
+
+
+MERMAID_PAGES = [page for page in pages() if any(b.lang == "mermaid" for b in blocks(page))]
+GENERATED_BY = re.compile(r"<!-- \$ (okrdsl compile .*) -->")
+
+
+@pytest.mark.parametrize("page", MERMAID_PAGES, ids=lambda p: p.name)
+def test_mermaid_examples_are_what_okrdsl_compile_prints(page, tmp_path):
+    """A chart in the docs is the output of the command in the comment above it, run with
+    the files the page's earlier `okrp file=` blocks wrote."""
+    prepare(tmp_path)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for block in blocks(page):
+            if block.lang == "okrp" and "file" in block.options:
+                (tmp_path / block.options["file"]).write_text(block.body, encoding="utf-8")
+            if block.lang != "mermaid":
+                continue
+            command = GENERATED_BY.fullmatch(block.before)
+            assert command, f"{block.id}: a mermaid block follows <!-- $ okrdsl compile ... --> saying what made it"
+            argv = shlex.split(command[1])
+            result = CliRunner().invoke(main, argv[1:], prog_name="okrdsl", catch_exceptions=False)
+            assert result.exit_code == 0, f"{block.id}: {result.output}"
+            assert result.stdout == block.body, f"{block.id}: $ {command[1]}"
     finally:
         os.chdir(cwd)
 

@@ -14,7 +14,7 @@ from okrdsl import ir
 from okrdsl.report.safe import json_text, line_start, shown, width
 from okrdsl.scoring import Scoring, Status, key_result_status, rolled_up
 
-_HEALTH_COLOURS = ("green", "yellow", "red")
+_TONE_COLOURS = {"good": "green", "fair": "yellow", "poor": "red"}
 
 
 @attrs.frozen
@@ -88,20 +88,12 @@ def table(okr_sets, rules: Scoring, style=lambda text, **_: text) -> str:
         lines = [line_start(shown(f"{quarter}: scores roll up as the {rules.rollup}, health as the worst")), "",
                  style(line(header), bold=True)]
         for row, health in zip(rows, healths):
-            colour = _colour(health, rules)
-            lines.append(style(line(row), fg=colour) if colour else line(row))
+            tone = rules.tone(health)
+            lines.append(style(line(row), fg=_TONE_COLOURS[tone]) if tone else line(row))
         if not rows:
             lines.append("(this OKR set has no objectives)")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
-
-
-def _colour(health: str | None, rules: Scoring) -> str | None:
-    """Green for the best health, red for the worst, yellow between (none for no health)."""
-    if health not in rules.health:
-        return None
-    place = rules.health.index(health)
-    return _HEALTH_COLOURS[0] if place == 0 else _HEALTH_COLOURS[2] if place == len(rules.health) - 1 else _HEALTH_COLOURS[1]
 
 
 def to_json(okr_sets, rules: Scoring, style=None) -> str:

@@ -9,7 +9,9 @@ from okrdsl.emit.document import to_json
 from okrdsl.emit.gitlab import to_gitlab_issue
 from okrdsl.emit.handbook import to_markdown
 from okrdsl.emit.ics import to_ics
+from okrdsl.emit.mermaid import to_mermaid
 from okrdsl.emit.table import to_csv
+from okrdsl.emit.timeline import to_html
 
 FORMATS = {
     "json": to_json,
@@ -17,4 +19,6 @@ FORMATS = {
     "csv": to_csv,
     "ics": to_ics,
     "gitlab-issue": to_gitlab_issue,
+    "mermaid": to_mermaid,
+    "html": to_html,
 }
