@@ -54,7 +54,7 @@ class Resolver:
         self.placing = placing
         self.by_name: dict[str, ir.Item] = {}
         for item in spec.items():
-            if getattr(item, "id", None) is not None:
+            if item.id is not None:
                 self.by_name.setdefault(item.id.value, item)
         self.dates: dict[int, datetime.date | None] = {}  # by id(item): two items may share a written id
         self.dues: dict[int, datetime.date | None] = {}  # each window's due date, worked out with its date

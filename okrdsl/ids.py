@@ -85,7 +85,7 @@ def _ascii(word: str) -> str:
 
 
 def _written(item: ir.Item) -> str | None:
-    given = getattr(item, "id", None)
+    given = item.id
     return given.value if given is not None else None
 
 

@@ -55,7 +55,7 @@ def scope_of(specs: list[ir.Spec]) -> Scope:
                 scope.role_names.setdefault(alias.value, scope.roles[role.id.value])
     own = specs[-1] if specs else None
     for item in own.items() if own else ():
-        name = item_name(item)
+        name = item.id  # the id written (`as x`, a meeting's id): derived ids cannot be named
         if name is not None:
             scope.items.setdefault(name.value, Declared(item.kind, name, item))
     return scope
@@ -71,18 +71,13 @@ def declarations(spec: ir.Spec) -> Iterator[tuple[str, str, ir.Name]]:
     for phase in spec.phases:
         yield "phases", "phase", phase.id
         for item in phase.items:
-            if getattr(item, "id", None) is not None:
+            if item.id is not None:
                 yield "items", item.kind, item.id
     for okr_set in spec.okr_sets:
         for objective in okr_set.objectives:
             yield "okrs", "objective", objective.id
             for key_result in objective.key_results:
                 yield "okrs", "key result", key_result.id
-
-
-def item_name(item: ir.Item) -> ir.Name | None:
-    """The id an item was given (`as x`, or a meeting's id); derived keys cannot be named."""
-    return getattr(item, "id", None)
 
 
 def texts(spec: ir.Spec) -> Iterator[ir.Text]:

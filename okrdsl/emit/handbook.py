@@ -135,7 +135,7 @@ class _Page:
         else:
             time = wording.when(written.when, self.name, written.after)
         time += self.dates(written)
-        if getattr(written, "after", ()) and not isinstance(getattr(written, "when", None), ir.Following):
+        if ir.after_of(written) and not isinstance(ir.time_of(written), ir.Following):
             time += ", after " + wording.joined([self.name(n) for n in written.after])
         first = f"{wording.sentence(time)}, {self.work(written.actors, written.text)}"
         return _stop(first), self.under(written)
@@ -175,7 +175,7 @@ class _Page:
         """' (2022-06-06)', ' (2022-06-20 to 2022-06-27)', ' (6 times, 2023-02-06 to 2023-04-17)'
         from the schedule; '' when there is none (no quarter, or no date of its own)."""
         entries = [e for e in self.linked.entries(written) if e.date is not None]
-        if not entries or isinstance(getattr(written, "when", None), ir.On):
+        if not entries or isinstance(ir.time_of(written), ir.On):
             return ""  # `on DATE` says its date in words already
         if entries[0].occurrence is not None:
             times = "once" if len(entries) == 1 else f"{len(entries)} times"

@@ -152,7 +152,7 @@ def _rrule(rule: Rule) -> dict:
 
 def _undated(linked: Linked, item: ir.Item) -> Diagnostic:
     """The warning for an item with no date: why it has none, and what would give it one."""
-    when = getattr(item, "when", None)
+    when = ir.time_of(item)
     kind = "a meeting" if isinstance(item, ir.Meeting) else "a cadence" if isinstance(item, ir.Cadence) else "a step"
     if isinstance(when, ir.Ongoing):
         return not_shown(item.span, f"{kind} that is ongoing has no date, so it is not in the calendar")
@@ -201,7 +201,7 @@ def _description(linked: Linked, item: ir.Item) -> str:
         if item.led_by:
             lines.append(f"Led by: {who(linked, item.led_by)}")
     lines.append(f"When: {linked.written(item)}")
-    tasks = list(_tasks(linked, getattr(item, "tasks", ())))
+    tasks = list(_tasks(linked, item.tasks if isinstance(item, (ir.Step, ir.Cadence)) else ()))
     if tasks:
         lines += ["", "Steps:"] + tasks
     if item.notes:

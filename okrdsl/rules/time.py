@@ -45,7 +45,7 @@ def _comparable(item: ir.Item, real: bool) -> bool:
 def _describe(item: ir.Item) -> str:
     """How to name an item to people: by its id when it has one, else by its words and time."""
     kind = item.kind
-    if getattr(item, "id", None) is not None:
+    if item.id is not None:
         return f'{kind} "{item.id.value}"'
     words = item.text.value if len(item.text.value) <= 40 else item.text.value[:37] + "..."
     actors = ", ".join(a.value for a in item.actors)
