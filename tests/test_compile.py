@@ -264,3 +264,22 @@ def test_the_document_classes_are_frozen_attrs():
 
     for cl in (document.Document, document.Dated, document.Period, document.Generator):
         assert attrs.has(cl) and cl.__setattr__ is not object.__setattr__
+
+
+def test_inserting_a_step_above_another_keeps_every_id(tmp_path):
+    """What the published ids promise: a new step at -9w, above the others, renames none of them."""
+    spec = (ROOT / "specs" / "fy23-q3.okrp").read_text(encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "roles.okrp").write_text((ROOT / "specs" / "roles.okrp").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "q.okrp").write_text(spec, encoding="utf-8")
+    before = json.loads(compile_("q.okrp", "--to", "json", cwd=tmp_path).stdout)
+    first = spec.index("\n  at ", spec.index("\nphase ")) + 1
+    (tmp_path / "q.okrp").write_text(spec[:first] + "  at -9w: ProductOps opens the planning issue\n" + spec[first:],
+                                     encoding="utf-8")
+    after = json.loads(compile_("q.okrp", "--to", "json", cwd=tmp_path).stdout)
+
+    def ids(document):
+        return [item["id"] for phase in document["spec"]["phases"] for item in phase["items"]]
+
+    assert [i for i in ids(after) if i != "kickoff/productops-opens-the-planning-issue"] == ids(before)
+    assert len(ids(after)) == len(ids(before)) + 1
