@@ -63,9 +63,24 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="okrdsl", prog_name="okrdsl")
-def main() -> None:
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the output: auto colours a terminal, unless NO_COLOR is set or TERM is dumb "
+                   "(FORCE_COLOR colours any output).")
+def main(colour) -> None:
     """okrdsl: write your OKR process and OKR sets as .okrp files, and check them."""
     tune_gc()
+
+
+def colour_wanted(choice: str, environ=os.environ) -> bool | None:
+    """Whether to colour: True, False, or None for "a terminal only" (click decides). --color
+    always/never wins; then NO_COLOR (no-color.org), FORCE_COLOR, and TERM=dumb, in that order."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return False if environ.get("TERM") == "dumb" else None
 
 
 def tune_gc() -> None:
@@ -340,8 +355,10 @@ def _discard_stdout() -> None:
 
 
 def _echo(text: str, err: bool = False) -> None:
-    """Print, in colour only on a terminal, and never when NO_COLOR is set."""
-    click.echo(text, err=err, color=False if os.environ.get("NO_COLOR") else None)
+    """Print, in colour as --color and the environment say (see colour_wanted)."""
+    context = click.get_current_context(silent=True)
+    choice = context.find_root().params.get("colour", "auto") if context is not None else "auto"
+    click.echo(text, err=err, color=colour_wanted(choice))
 
 
 def _print_diagnostics(diagnostics, sources) -> None:

@@ -197,3 +197,25 @@ def test_an_output_file_that_cannot_be_written_is_exit_2_and_nothing_is_left(bro
     assert code == 2
     assert output.startswith("okrdsl: cannot write missing/report.json: No such file or directory")
     assert sorted(p.name for p in Path(".").iterdir()) == ["specs"]
+
+
+@pytest.mark.parametrize(("choice", "environ", "wanted"), [
+    ("auto", {}, None),  # a terminal only: click decides
+    ("auto", {"NO_COLOR": "1"}, False),
+    ("auto", {"FORCE_COLOR": "1"}, True),
+    ("auto", {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    ("auto", {"TERM": "dumb"}, False),
+    ("auto", {"NO_COLOR": ""}, None),  # set but empty counts as not set (no-color.org)
+    ("always", {"NO_COLOR": "1", "TERM": "dumb"}, True),
+    ("never", {"FORCE_COLOR": "1"}, False),
+])
+def test_colour_follows_the_option_then_the_environment(choice, environ, wanted):
+    from okrdsl.cli import colour_wanted
+
+    assert colour_wanted(choice, environ) is wanted
+
+
+def test_color_always_colours_a_pipe_and_never_a_terminal(broken):
+    always = CliRunner().invoke(main, ["--color", "always", "check", broken], color=False).output
+    never = CliRunner().invoke(main, ["--color", "never", "check", broken], color=True).output
+    assert "\x1b[" in always and "\x1b[" not in never
