@@ -7,6 +7,7 @@ Exit codes: 0 no errors (warnings alone pass, unless --strict), 1 errors found,
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 
@@ -150,7 +151,7 @@ def check(paths, output_format, select, ignore, strict, exit_zero, output_file, 
     if stdin_filename is not None and STDIN not in paths:
         raise click.BadParameter("it names the spec read from standard input: give - as the path too",
                                  param_hint="--stdin-filename")
-    stdin = (stdin_filename, click.get_binary_stream("stdin")) if STDIN in paths else None
+    stdin = (stdin_filename, getattr(sys.stdin, "buffer", None) or io.BytesIO()) if STDIN in paths else None
     try:
         result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root,
                            settings=settings, stdin=stdin, tracked=tracked)
