@@ -65,12 +65,12 @@ def git_top(folder: str) -> str | None:
 
 def gitignored(path: str, is_folder: bool = False) -> bool:
     """Whether git would ignore `path`: the .gitignore files from the top of its repository
-    down to its folder decide, the deepest one that has a say winning. Outside a git
-    repository, nothing is ignored."""
+    (outside git, its project: files.project_root) down to its folder decide, the deepest
+    one that has a say winning."""
+    from okrdsl.files import project_root
+
     absolute = os.path.abspath(path)
-    top = git_top(os.path.dirname(absolute))
-    if top is None:
-        return False
+    top = git_top(os.path.dirname(absolute)) or project_root(os.path.dirname(absolute))
     folders = []
     current = os.path.dirname(absolute)
     while True:
