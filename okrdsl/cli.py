@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from okrdsl.diagnostics import Severity, UsageProblem
+from okrdsl.diagnostics import UsageProblem
 
 EXIT_CODES = """\b
 Exit codes:

@@ -19,7 +19,7 @@ import re
 import attrs
 
 from okrdsl import codes, ir
-from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.diagnostics import Diagnostic
 from okrdsl.source import Source, Span
 from okrdsl.words import did_you_mean
 

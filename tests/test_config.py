@@ -4,7 +4,6 @@ positions, through the command line as a user runs it."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
