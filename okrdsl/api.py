@@ -25,9 +25,10 @@ class Loaded(NamedTuple):
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def load_source(source: Source) -> Loaded:
+def load_source(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> Loaded:
+    """Parse and build one file's text; `calendar` is what its process uses where it does not say."""
     parsed = parse(source)
-    spec, built = build(source, parsed.tree, parsed.comments)
+    spec, built = build(source, parsed.tree, parsed.comments, calendar)
     diagnostics = list(parsed.diagnostics) + built
     if parsed.tree is not None and not parsed.diagnostics and not any(isinstance(c, Tree) for c in parsed.tree.children):
         diagnostics.append(Diagnostic(

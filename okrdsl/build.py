@@ -32,9 +32,11 @@ _ROLE_NAMES = ("IDENT", "ALIAS_WORD", "STRING")
 _LENGTH = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?")
 
 
-def build(source: Source, tree: Tree | None, comments=()) -> tuple[ir.Spec, list[Diagnostic]]:
-    """Build the IR of one parsed file; returns the spec and the build diagnostics."""
-    builder = _Builder(source)
+def build(source: Source, tree: Tree | None, comments=(),
+          calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> tuple[ir.Spec, list[Diagnostic]]:
+    """Build the IR of one parsed file; returns the spec and the build diagnostics. A process
+    that does not write its fiscal year or the first day of its weeks gets `calendar`'s."""
+    builder = _Builder(source, calendar)
     spec = builder.spec(tree, comments)
     return spec, builder.diagnostics
 
@@ -64,8 +66,9 @@ def text_parts(text: str) -> Iterator[str | ir.Ref]:
 
 
 class _Builder(TimeBuilder, OkrBuilder):
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> None:
         self.source = source
+        self.defaults = calendar
         self.diagnostics: list[Diagnostic] = []
 
     # --- positions and diagnostics ---
@@ -225,12 +228,13 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def process(self, tree: Tree) -> ir.Process:
         self.single(tree, "fiscal_year", "weekends", "weeks_start", "learnings", "feedback")
-        fiscal = ir.FiscalYear()
+        defaults = self.defaults
+        fiscal = ir.FiscalYear(defaults.start_month, defaults.named_by)
         fiscal_tree = tree_of(tree, "fiscal_year")
         if fiscal_tree is not None:
             month = parse_month(token_of(fiscal_tree, "MONTH").value)
             naming = tree_of(fiscal_tree, "naming")
-            named_by = token_of(naming, "YEAR_END").value if naming is not None else "end"
+            named_by = token_of(naming, "YEAR_END").value if naming is not None else defaults.named_by
             fiscal = ir.FiscalYear(month, named_by, self.span(fiscal_tree))
         weekends = tree_of(tree, "weekends")
         weeks_start = tree_of(tree, "weeks_start")
@@ -244,7 +248,7 @@ class _Builder(TimeBuilder, OkrBuilder):
             quarter=self.quarter(token_of(tree, "QUARTER")),
             fiscal_year=fiscal,
             weekends=token_of(weekends, "WEEKEND_RULE").value if weekends is not None else "keep",
-            weeks_start=weekday_named(token_of(weeks_start, "WEEKDAY").value) if weeks_start is not None else "monday",
+            weeks_start=weekday_named(token_of(weeks_start, "WEEKDAY").value) if weeks_start is not None else defaults.weeks_start,
             links=links,
             intro=self.notes(tree, "intro"),
             notes=self.notes(tree),

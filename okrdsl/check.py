@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import typing
+
 import attrs
 
 from okrdsl import codes
+from okrdsl.config import Config, Settings
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
-from okrdsl.files import discover
+from okrdsl.files import SUFFIX, discover, project_root, read_stream
+from okrdsl.ignores import gitignored, matches, tracked
 from okrdsl.resolve import Workspace, load_workspace
-from okrdsl.rules import run_rules
+from okrdsl.rules import all_codes, run_rules
+from okrdsl.source import Span
+from okrdsl.suppress import suppress
 from okrdsl.rules.catalogue import resolve_codes
 from okrdsl.dates import quarter_for
 from okrdsl.link import Linked, link
@@ -17,41 +24,141 @@ from okrdsl.scoring import Scoring, scoring
 from okrdsl.symbols import scope_of
 
 
+STDIN = "-"  # the path that stands for standard input
+STDIN_NAME = "<stdin>"  # what messages call it when --stdin-filename does not name it
+
+
 @attrs.frozen
 class CheckResult:
     workspace: Workspace
     diagnostics: tuple[Diagnostic, ...]
+    settings: Settings = attrs.field(factory=Settings)
 
     @property
     def file_count(self) -> int:
         return self.workspace.file_count
 
+    def failing(self, strict: bool | None = None) -> list[Diagnostic]:
+        """The findings that fail the check: errors, and warnings where `strict` (the
+        command line's) or, when it is None, the configuration of their file says so."""
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR
+                or (strict if strict is not None else self.settings.for_path(d.path).strict)]
 
-def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
+
+def check(paths, select=(), ignore=(), root: str | None = None, settings: Settings | None = None,
+          stdin: tuple[str | None, typing.BinaryIO] | None = None, tracked: bool = False) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
     `select` keeps only codes starting with one of its prefixes, and turns on
     the opt-in rules it names (codes.Code.opt_in); `ignore`
     drops codes starting with one of its prefixes. Both take codes, prefixes
-    or rule names (a ValueError names one that matches nothing). `root` is the
+    or rule names (a ValueError names one that matches nothing), and override the
+    configuration's as ruff's do. `settings` gives each file its configuration (by default,
+    the nearest configuration file's: see okrdsl.config); a search of a folder leaves out
+    what .gitignore files and the configuration's `exclude` name. `root` is the
     project folder that files and their includes must stay in (by default, each
-    path's own project: see okrdsl.files.project_root). Neither
-    hides an error that kept a file from being read (codes.BLOCKING): with it
-    hidden, the check would pass without checking the file.
+    path's own project: see okrdsl.files.project_root). `stdin` is (name, stream) of a
+    spec read from standard input, checked where `paths` holds "-". With `tracked`,
+    the files checked are the .okrp files under `paths` that git tracks.
+
+    Neither select, ignore, the configuration nor a suppression comment hides an
+    error that kept a file from being read (codes.BLOCKING): with it hidden, the
+    check would pass without checking the file.
     """
     select, ignore = resolve_codes(select), resolve_codes(ignore)
-    files, problems = discover(paths, root)
-    workspace = load_workspace(files)
+    settings = settings or Settings()
+    paths = [str(path) for path in paths]
+    workspace = Workspace(calendar_for=lambda path: settings.for_path(path).calendar)
+    named: list[tuple[str, str]] = []
+    problems: list[Diagnostic] = []
+    if stdin is not None and STDIN in paths:
+        name = os.path.normpath(stdin[0]) if stdin[0] else STDIN_NAME
+        source, problems = read_stream(name, stdin[1])
+        if source is not None:
+            workspace.given[workspace.key(name)] = source
+            named.append((name, root or project_root(name)))
+        paths = [path for path in paths if path != STDIN]
+        if not paths:
+            paths = None
+    if paths is not None:
+        if tracked:
+            paths, problems = _tracked(paths, settings, problems)
+        files, found = discover(paths, root, skip=lambda path, is_folder: _skipped(settings, path, is_folder))
+        named += files
+        problems += found
+    load_workspace(named, workspace)
     workspace.diagnostics.extend(problems)
-    found = workspace.all_diagnostics() + run_rules(workspace, select)
-    kept = [d for d in found if codes.is_blocking(d) or _selected(d.code, select, ignore)]
-    return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)))
+    found, warnings = suppress(workspace.files, workspace.sources, workspace.all_diagnostics() + run_rules(workspace, _opted_in(settings, select)))
+    found += warnings + settings.diagnostics
+    workspace.sources.update(settings.sources)
+    choose = _Chooser(settings, select, ignore)
+    kept = [d for d in found if codes.is_blocking(d) or choose.reports(d)]
+    return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)), settings)
 
 
-def _selected(code: str, select, ignore) -> bool:
-    if select and not any(code.startswith(prefix) for prefix in select):
-        return False
-    return not any(code.startswith(prefix) for prefix in ignore)
+def _tracked(paths, settings: Settings, problems: list[Diagnostic]) -> tuple[list[str], list[Diagnostic]]:
+    """The tracked .okrp files under `paths` that no configuration excludes, and a warning
+    when there are none (as for a folder without specs)."""
+    chosen = [path for path in tracked(paths) if path.endswith(SUFFIX) and os.path.lexists(path)
+              and not _excluded(settings, path)]
+    if not chosen:
+        where = " ".join(paths) or "."
+        problems = problems + [Diagnostic(codes.NO_FILES.id, codes.NO_FILES.severity,
+                                          f"git tracks no .okrp files in {where}", Span(where, 1, 1, 1, 1),
+                                          "check the path, and that the specs are added to git")]
+    return chosen, problems
+
+
+def _excluded(settings: Settings, path: str) -> bool:
+    config = settings.for_path(path)
+    return matches(config.excluded, config.folder, path)
+
+
+def _skipped(settings: Settings, path: str, is_folder: bool) -> bool:
+    """Whether a folder search leaves out a file or folder: git ignores it, or the
+    configuration of the folder it is in excludes it."""
+    config = settings.for_path(os.path.dirname(path) or ".")
+    return matches(config.excluded, config.folder, path, is_folder) or gitignored(path, is_folder)
+
+
+def _opted_in(settings: Settings, select) -> tuple[str, ...]:
+    """The code prefixes that turn on opt-in rules (codes.Code.opt_in): the command line's
+    --select and every loaded configuration's select and extend-select."""
+    words = [word for config in settings.loaded() for word in (*(config.select or ()), *config.extend_select)]
+    return tuple(select) + resolve_codes(words)
+
+
+class _Chooser:
+    """Which codes are reported for each file: the configuration's select, extend-select and
+    ignore, then the command line's (a --select starts afresh, as in ruff), then the
+    configuration's per-file-ignores."""
+
+    def __init__(self, settings: Settings, select, ignore) -> None:
+        self.settings, self.select, self.ignore = settings, select, ignore
+        codes_ = all_codes()
+        self.known = tuple(codes_)
+        self.by_default = frozenset(code for code, found in codes_.items() if not found.opt_in)
+        self._chosen: dict[int, frozenset[str]] = {}
+
+    def _pick(self, words) -> set[str]:
+        prefixes = resolve_codes(words)
+        return {code for code in self.known if any(code.startswith(prefix) for prefix in prefixes)}
+
+    def chosen(self, config: Config) -> frozenset[str]:
+        if id(config) not in self._chosen:
+            chosen = set(self.by_default) if config.select is None else self._pick(config.select)
+            chosen = (chosen | self._pick(config.extend_select)) - self._pick(config.ignore)
+            if self.select:
+                chosen = self._pick(self.select)
+            self._chosen[id(config)] = frozenset(chosen - self._pick(self.ignore))
+        return self._chosen[id(config)]
+
+    def reports(self, diagnostic: Diagnostic) -> bool:
+        config = self.settings.for_path(diagnostic.path)
+        if diagnostic.code not in self.chosen(config):
+            return False
+        return not any(diagnostic.code in self._pick(words) and matches((pattern,), config.folder, diagnostic.path)
+                       for pattern, words in config.per_file_ignores)
 
 
 @attrs.frozen
@@ -65,9 +172,9 @@ class Scheduled:
 
 
 def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
-                  named_by: str | None = None, root: str | None = None) -> Scheduled:
+                  named_by: str | None = None, root: str | None = None, settings: Settings | None = None) -> Scheduled:
     """Check one spec, then schedule it. A UsageProblem says why a quarter cannot be used."""
-    checked = check([path], root=root)
+    checked = check([path], root=root, settings=settings)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     loaded = checked.workspace.files.get(checked.workspace.key(path))
     if loaded is None or any(codes.is_blocking(d) and d.path == loaded.spec.path for d in errors):
@@ -88,9 +195,9 @@ class Standing:
     sources: dict
 
 
-def status_file(path: str, root: str | None = None) -> Standing:
+def status_file(path: str, root: str | None = None, settings: Settings | None = None) -> Standing:
     """Check one spec, then read its OKR sets. A UsageProblem says the file has none."""
-    checked = check([path], root=root)
+    checked = check([path], root=root, settings=settings)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     key = checked.workspace.key(path)
     loaded = checked.workspace.files.get(key)
@@ -112,10 +219,11 @@ class Compiled:
     sources: dict
 
 
-def compile_file(path: str, quarter: str | None = None, root: str | None = None) -> Compiled:
+def compile_file(path: str, quarter: str | None = None, root: str | None = None,
+                 settings: Settings | None = None) -> Compiled:
     """Check one spec and link it, with its schedule when a quarter is known (its own, or
     `quarter`). A UsageProblem says why `quarter` cannot be used."""
-    checked = check([path], root=root)
+    checked = check([path], root=root, settings=settings)
     key = checked.workspace.key(path)
     loaded = checked.workspace.files.get(key)
     if loaded is None or any(d.severity is Severity.ERROR for d in checked.diagnostics):

@@ -7,12 +7,13 @@ Exit codes: 0 no errors (warnings alone pass, unless --strict), 1 errors found,
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 
 import click
 
-from okrdsl.diagnostics import Severity, UsageProblem
+from okrdsl.diagnostics import UsageProblem
 
 EXIT_CODES = """\b
 Exit codes:
@@ -98,32 +99,87 @@ ROOT_OPTION = click.option(
 )
 
 
+CONFIG_OPTIONS = (
+    click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
+                 metavar="FILE", help="Use this configuration file (a pyproject.toml or an .okrdsl.toml) "
+                                      "instead of the nearest one to each file."),
+    click.option("--isolated", is_flag=True, help="Ignore every configuration file: okrdsl's defaults only."),
+)
+
+
+def _config_options(command):
+    for option in reversed(CONFIG_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _settings(config_file: str | None, isolated: bool):
+    """The configuration lookup for one command; a --config FILE okrdsl cannot use is a usage error."""
+    from okrdsl.config import Settings
+    from okrdsl.report.safe import shown
+
+    try:
+        return Settings(config_file, isolated)
+    except UsageProblem as error:
+        raise click.BadParameter(shown(str(error)), param_hint="--config") from None
+
+
 @main.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=str))
 @click.option("--format", "output_format", type=_Formats("okrdsl.report"),
               default="text", show_default=True,
               help="text for people; json, github (workflow commands), gitlab (Code Quality) or sarif for tools.")
 @click.option("--select", "select", metavar="CODES", default="",
-              help="Report only these codes, code prefixes or rule names, comma-separated (OKR1,OKR201,unused-role).")
-@click.option("--ignore", "ignore", metavar="CODES", default="", help="Do not report these codes, prefixes or rules.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+              help="Report only these codes, code prefixes or rule names, comma-separated (OKR1,OKR201,unused-role); "
+                   "replaces the configuration's select and ignore.")
+@click.option("--ignore", "ignore", metavar="CODES", default="",
+              help="Do not report these codes, prefixes or rules (on top of the configuration's ignore).")
+@click.option("--strict/--no-strict", default=None, help="Fail on warnings too (default: the configuration's strict).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
 @click.option("--output-file", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
               help="Write the --format report to FILE (whole, or not at all) and print the findings as text, "
                    "so one run in CI gives both the report and the exit code.")
 @ROOT_OPTION
-def check(paths, output_format, select, ignore, strict, exit_zero, output_file, root) -> None:
-    """Check .okrp files and folders (default: the current folder)."""
-    from okrdsl.check import check as run_check
+@_config_options
+@click.option("--show-settings", is_flag=True,
+              help="Print the configuration that applies to each PATH, and where it comes from; check nothing.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="The name of the spec read from standard input (PATH -): for messages, its includes and its "
+                   "configuration.")
+@click.option("--tracked", is_flag=True,
+              help="Check the .okrp files under PATHS that git tracks (staged ones too), as the pre-commit hook does.")
+def check(paths, output_format, select, ignore, strict, exit_zero, output_file, root, config_file, isolated,
+          show_settings, stdin_filename, tracked) -> None:
+    """Check .okrp files and folders (default: the current folder; - reads standard input)."""
+    from okrdsl.check import STDIN, check as run_check
     from okrdsl.report import FORMATS
 
-    result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root)
+    settings = _settings(config_file, isolated)
+    if show_settings:
+        from okrdsl.config import describe
+
+        shown_settings = "\n".join(describe(settings, stdin_filename if path == STDIN and stdin_filename else path)
+                                    for path in paths or (".",))
+        with _exiting(1 if settings.diagnostics else 0):
+            _print_diagnostics(settings.diagnostics, settings.sources)
+            _echo(shown_settings)
+    if stdin_filename is not None and STDIN not in paths:
+        raise click.BadParameter("it names the spec read from standard input: give - as the path too",
+                                 param_hint="--stdin-filename")
+    stdin = (stdin_filename, getattr(sys.stdin, "buffer", None) or io.BytesIO()) if STDIN in paths else None
+    try:
+        result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root,
+                           settings=settings, stdin=stdin, tracked=tracked)
+    except UsageProblem as error:
+        from okrdsl.report.safe import shown
+
+        raise click.UsageError(shown(str(error))) from None
     if output_file is not None:
         report = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count)
         _write(output_file, report + "\n" if report else "")
         output_format = "text"
     output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
-    failing = [d for d in result.diagnostics if strict or d.severity is Severity.ERROR]
+    failing = result.failing(strict)
     with _exiting(1 if failing and not exit_zero else 0):
         if output:
             _echo(output)
@@ -222,7 +278,8 @@ class _Stamp(click.ParamType):
 @click.option("--fiscal-naming", type=click.Choice(["end", "start"]),
               help="Name fiscal years by the calendar year they end in (GitLab) or start in.")
 @ROOT_OPTION
-def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, root) -> None:
+@_config_options
+def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, root, config_file, isolated) -> None:
     """Print a spec's dated agenda for a fiscal quarter."""
     from okrdsl.calendar import parse_month
     from okrdsl.check import schedule_file
@@ -236,7 +293,7 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
     if os.path.isdir(spec):
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with a process", param_hint="SPEC")
     try:
-        result = schedule_file(spec, quarter, month, fiscal_naming, root)
+        result = schedule_file(spec, quarter, month, fiscal_naming, root, _settings(config_file, isolated))
     except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None
     with _exiting(1 if result.schedule is None or result.errors else 0):
@@ -251,7 +308,8 @@ def schedule(spec, quarter, today, output_format, fiscal_start, fiscal_naming, r
 @click.option("--format", "output_format", type=_Formats("okrdsl.emit.status"), default="table",
               show_default=True)
 @ROOT_OPTION
-def status(spec, output_format, root) -> None:
+@_config_options
+def status(spec, output_format, root, config_file, isolated) -> None:
     """Print an OKR set as a tree: owners, progress, score, band and health, rolled up to each objective and level."""
     from okrdsl.check import status_file
     from okrdsl.emit.status import FORMATS
@@ -260,7 +318,7 @@ def status(spec, output_format, root) -> None:
     if os.path.isdir(spec):
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file with an OKR set", param_hint="SPEC")
     try:
-        result = status_file(spec, root)
+        result = status_file(spec, root, _settings(config_file, isolated))
     except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None
     with _exiting(1 if result.okr_sets is None or result.errors else 0):
@@ -290,7 +348,8 @@ Exit codes:
               help="ics only: the DTSTAMP of every event (default: the quarter's first day at 00:00:00Z, "
                    "so that the same spec gives the same file).")
 @ROOT_OPTION
-def compile_command(spec, target, output, quarter, today, with_spans, stamp, root) -> None:
+@_config_options
+def compile_command(spec, target, output, quarter, today, with_spans, stamp, root, config_file, isolated) -> None:
     """Compile a spec into JSON, a handbook page, CSV, a calendar, a planning issue, a Gantt chart or a timeline page."""
     from okrdsl.check import compile_file
     from okrdsl.emit import Options
@@ -300,7 +359,7 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
     if os.path.isdir(spec):
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file", param_hint="SPEC")
     try:
-        result = compile_file(spec, quarter, root)
+        result = compile_file(spec, quarter, root, _settings(config_file, isolated))
     except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None
     if result.linked is None:

@@ -150,6 +150,47 @@ MIXED_APPROVAL = Code(
     good='roles\n  CEO "CEO"\n  CoS "Chief of Staff"\n  CTO "CTO"\n  PM "Product Manager"\nphase p "P"\n'
          '  allow PM: create KRs of their own\n    approval from CEO or CoS, then CTO\n',
 )
+CONFIG_SYNTAX = Code(
+    "OKR040", "config-syntax-error", E, "A configuration file is not valid TOML.",
+    doc="okrdsl reads its settings from `[tool.okrdsl]` in pyproject.toml or from .okrdsl.toml "
+        "(docs/configuration.md). A file it cannot read as TOML is reported where TOML stopped reading it; "
+        "the check then runs without it, and fails.",
+)
+UNKNOWN_CONFIG_KEY = Code(
+    "OKR041", "unknown-config-key", E, "A configuration file has a key okrdsl does not know.",
+    doc="A misspelt key would otherwise be ignored without a word, and the setting you meant would not apply. "
+        "The keys are listed in docs/configuration.md.",
+)
+BAD_CONFIG_VALUE = Code(
+    "OKR042", "bad-config-value", E, "A configuration key has a value okrdsl cannot use.",
+    doc="A value of the wrong type (a string where a list of codes is expected), a code or rule that does not "
+        "exist, a month or weekday okrdsl does not know: the key is not applied, and the check fails.",
+)
+# Suppression comments (okrdsl.suppress).
+BLANKET_SUPPRESSION = Code(
+    "OKR511", "blanket-suppression", W, "A suppression comment names no code.",
+    doc="`# okrdsl: ignore` without codes would hide every finding of its line, today's and tomorrow's, so it "
+        "hides nothing: name the codes, `# okrdsl: ignore[OKR502]`.",
+    bad='roles\n  PM "Product Manager"\nartifact board tool "Board"\n'
+        'phase p "P"\n  at -2w: PM adds the KRs to #board  # okrdsl: ignore  # OKR511\n',
+    good='roles\n  PM "Product Manager"\nartifact board tool "Board"  # okrdsl: ignore[OKR502] used from Q4\n'
+         'phase p "P"\n  at -2w: PM adds the KRs\n',
+)
+UNUSED_SUPPRESSION = Code(
+    "OKR512", "unused-suppression", W, "A suppression comment names a code that is not reported there.",
+    doc="The finding it was written for is gone (or was never on that line), so the comment only misleads; "
+        "remove it, or the code from it. Errors that keep a file from being read (syntax errors, a missing "
+        "include) cannot be suppressed at all.",
+    bad='roles\n  PM "Product Manager"\nphase p "P"\n  at -2w: PM adds the KRs  # okrdsl: ignore[OKR502]  # OKR512\n',
+    good='roles\n  PM "Product Manager"\nphase p "P"\n  at -2w: PM adds the KRs\n',
+)
+UNKNOWN_SUPPRESSION = Code(
+    "OKR513", "unknown-suppression", W, "A suppression comment names a code or word okrdsl does not know.",
+    doc="`# okrdsl:` starts a suppression: `ignore[CODES]` for a line or block, `ignore-file[CODES]` for a file. "
+        "A misspelt code or word would suppress nothing without a word.",
+    bad='roles\n  PM "Product Manager"\nphase p "P"\n  at -2w: PM adds the KRs  # okrdsl: ignore[OKR999]  # OKR513\n',
+    good='roles\n  PM "Product Manager"\nphase p "P"\n  at -2w: PM adds the KRs\n',
+)
 NOT_IN_OUTPUT = Code(
     "OKR402", "not-in-output", W, "The chosen output of `okrdsl compile` cannot show part of the spec.",
     doc="Each output shows what its format can hold: a CSV row per scheduled item, a chart of dated items. "
@@ -177,18 +218,21 @@ CODES: dict[str, Code] = {
         SYNTAX_ERROR, UNEXPECTED_END, BAD_INDENT, UNCLOSED_QUOTE,
         FILE_NOT_FOUND, NOT_UTF8, EMPTY_FILE, IS_DIRECTORY, UNREADABLE, NO_FILES, FILE_TOO_LARGE, LINE_TOO_LONG,
         UNKNOWN_KIND, INVALID_DATE, INVALID_QUARTER, DUPLICATE_BLOCK, REPEATED_SETTING, OUT_OF_RANGE,
-        BAD_RECURRENCE, RESERVED_ID, MIXED_APPROVAL,
+        BAD_RECURRENCE, RESERVED_ID, MIXED_APPROVAL, CONFIG_SYNTAX, UNKNOWN_CONFIG_KEY, BAD_CONFIG_VALUE,
+        BLANKET_SUPPRESSION, UNUSED_SUPPRESSION, UNKNOWN_SUPPRESSION,
         INCLUDE_NOT_FOUND, INCLUDE_CYCLE, FILE_REFUSED,
     )
 }
 
 
 # Errors that keep a file from being read in full: the rules skip such a file,
-# and --select/--ignore cannot hide them (the check would pass unchecked).
+# and --select/--ignore, the configuration and suppression comments cannot hide them (the check would pass unchecked).
 BLOCKING = frozenset({
     SYNTAX_ERROR.id, UNEXPECTED_END.id, BAD_INDENT.id, UNCLOSED_QUOTE.id,
     FILE_NOT_FOUND.id, NOT_UTF8.id, IS_DIRECTORY.id, UNREADABLE.id, FILE_TOO_LARGE.id, LINE_TOO_LONG.id,
     INCLUDE_NOT_FOUND.id, INCLUDE_CYCLE.id, FILE_REFUSED.id,
+    # A configuration that cannot be read in full: the check would run with settings nobody chose.
+    CONFIG_SYNTAX.id, UNKNOWN_CONFIG_KEY.id, BAD_CONFIG_VALUE.id,
 })
 
 

@@ -105,11 +105,28 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
             data = file.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             return None, [_problem(where, codes.UNREADABLE, f"{path} could not be read: {error.strerror}", span=span)]
-    if len(data) > MAX_FILE_BYTES or kind.st_size > MAX_FILE_BYTES:
-        size = max(len(data), kind.st_size)
+    return decode_source(path, data, kind.st_size)
+
+
+def read_stream(name: str, stream) -> tuple[Source | None, list[Diagnostic]]:
+    """Read text from a binary stream (standard input) as if it were the file `name`: the same
+    size, encoding and line limits as read_source, and never more than the limit is read."""
+    try:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return None, [_problem(name, codes.UNREADABLE, f"{name} could not be read: {error.strerror or error}")]
+    return decode_source(name, data or b"")
+
+
+def decode_source(path: str, data: bytes, size: int = 0) -> tuple[Source | None, list[Diagnostic]]:
+    """The text of `data` (read from `path`, `size` bytes long on disk) as a Source, unless it
+    is larger than the limit, not UTF-8, or has a line longer than the limit."""
+    if len(data) > MAX_FILE_BYTES or size > MAX_FILE_BYTES:
+        size = max(len(data), size)
+        what = _size(size) if size > len(data) or len(data) <= MAX_FILE_BYTES else f"over {_size(MAX_FILE_BYTES)}"
         return None, [_problem(
             path, codes.FILE_TOO_LARGE,
-            f"{path} is {_size(size)}; okrdsl reads files of up to {_size(MAX_FILE_BYTES)}",
+            f"{path} is {what}; okrdsl reads files of up to {_size(MAX_FILE_BYTES)}",
             hint="split it into files that include a shared one, or check that this is the file you meant",
         )]
     try:
@@ -157,17 +174,42 @@ def _first_long_line(source: Source) -> Diagnostic | None:
     return None
 
 
-def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    """The .okrp files named by `paths`, each with its project root: files as given,
-    folders searched (without following links to folders, and without reading a linked
-    file outside the project).
+GLOB_CHARACTERS = frozenset("*?[")
 
-    A file named twice (or by two paths, such as relative and absolute) is listed once.
-    """
-    found: list[tuple[str, str]] = []
+
+def expand(paths) -> tuple[list[str], list[Diagnostic]]:
+    """`paths` with each quoted glob (`'specs/**/*.okrp'`: glob characters, and no file or
+    folder of that name) replaced by the folders and .okrp files it matches, in sorted order."""
+    import glob
+
+    found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
         path = str(raw)
+        if "\0" in path or not GLOB_CHARACTERS & set(path) or os.path.lexists(path):
+            found.append(path)
+            continue
+        matched = [p for p in sorted(glob.glob(path, recursive=True)) if os.path.isdir(p) or p.endswith(SUFFIX)]
+        if not matched:
+            problems.append(_problem(path, codes.FILE_NOT_FOUND, f"no such file or folder: {path} matches nothing",
+                                     hint="check the pattern; ** matches any number of folders"))
+        found.extend(matched)
+    return found, problems
+
+
+def discover(paths, root: str | None = None, skip=None) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """The .okrp files named by `paths`, each with its project root: files as given (a
+    quoted glob is expanded: see expand), folders searched (without following links to
+    folders, and without reading a linked file outside the project).
+
+    `skip(path, is_folder)` says whether a search leaves a file or folder out (.gitignore,
+    a configuration's exclude); by default it leaves out SKIPPED_FOLDERS. A file named
+    on the command line is never left out. A file named twice (or by two paths, such as
+    relative and absolute) is listed once.
+    """
+    paths, problems = expand(paths)
+    found: list[tuple[str, str]] = []
+    for path in paths:
         if "\0" in path:
             problems.append(_problem(path.replace("\0", "\\0"), codes.FILE_NOT_FOUND,
                                      "no such file or folder: the path holds a NUL character"))
@@ -187,7 +229,7 @@ def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], lis
             if refused is not None:
                 problems.append(refused)
                 continue
-            inside, trouble = _walk(path, its_root)
+            inside, trouble = _walk(path, its_root, skip)
             problems.extend(trouble)
             if not inside and not trouble:
                 problems.append(_problem(path, codes.NO_FILES, f"no .okrp files in {path}",
@@ -205,9 +247,14 @@ def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], lis
     return list(unique.values()), problems
 
 
-def _walk(top: str, root: str) -> tuple[list[str], list[Diagnostic]]:
+def _walk(top: str, root: str, skip=None) -> tuple[list[str], list[Diagnostic]]:
     """The .okrp files under `top` in sorted order, walked without recursion (any depth);
-    links to folders are not entered, and a linked file that leaves `root` is refused."""
+    links to folders are not entered, what `skip` names is left out, and a linked file
+    that leaves `root` is refused."""
+    if skip is None:
+        def skip(path: str, is_folder: bool) -> bool:
+            return is_folder and os.path.basename(path) in SKIPPED_FOLDERS
+
     found: list[str] = []
     problems: list[Diagnostic] = []
     pending = [os.path.normpath(top)]
@@ -227,9 +274,9 @@ def _walk(top: str, root: str) -> tuple[list[str], list[Diagnostic]]:
             except OSError:
                 is_folder = False
             if is_folder:
-                if entry.name not in SKIPPED_FOLDERS:
+                if not skip(entry.path, True):
                     subfolders.append(os.path.normpath(entry.path))
-            elif entry.name.endswith(SUFFIX):
+            elif entry.name.endswith(SUFFIX) and not skip(entry.path, False):
                 path = os.path.normpath(entry.path)
                 refused = refuse_outside(path, root) if entry.is_symlink() else None
                 if refused is not None:

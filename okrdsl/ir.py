@@ -245,6 +245,18 @@ class FiscalYear:
 
 
 @attrs.frozen
+class CalendarDefaults:
+    """What a process that does not write its calendar uses: the month its fiscal year starts,
+    how fiscal years are named, and the first day of a calendar week. These are okrdsl's own
+    defaults; a configuration file (okrdsl.config) can give others, and a spec's own
+    `fiscal year starts ...` or `weeks start ...` line wins over both."""
+
+    start_month: int = 2
+    named_by: Literal["end", "start"] = "end"
+    weeks_start: Weekday = "monday"
+
+
+@attrs.frozen
 class Quarter:
     """A fiscal quarter as written (`FY23-Q3`): fiscal year number and quarter 1-4."""
 

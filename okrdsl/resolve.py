@@ -7,7 +7,7 @@ is checked once. Include paths are relative to the including file.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -30,6 +30,11 @@ class Workspace:
     unreadable: set[str] = attrs.Factory(set)
     _keys: dict[str, str] = attrs.Factory(dict)
     _includes: dict[str, list[str]] = attrs.Factory(dict)  # each loaded file's includes, by key
+    # Text already read, by the path it stands for (standard input named with --stdin-filename):
+    # it is used instead of the file on disk.
+    given: dict[str, Source] = attrs.Factory(dict)
+    # The calendar a file's process uses where it does not say (its configuration's), by path.
+    calendar_for: Callable[[str], ir.CalendarDefaults] | None = None
 
     def key(self, path: str) -> str:
         """The path under which a file is (or will be) loaded: the first name it was met by."""
@@ -147,7 +152,10 @@ def _refused(including: str, include: ir.Include, path: str, root: str | None) -
 
 
 def _read(path: str, workspace: Workspace, named_at: ir.Include | None) -> Loaded | None:
-    source, problems = read_source(path, named_at.target.span if named_at else None)
+    if path in workspace.given:
+        source, problems = workspace.given[path], []
+    else:
+        source, problems = read_source(path, named_at.target.span if named_at else None)
     if source is None:
         if not any(p.code in _MISSING for p in problems):
             workspace.unreadable.add(path)
@@ -157,7 +165,7 @@ def _read(path: str, workspace: Workspace, named_at: ir.Include | None) -> Loade
                                        message=f'cannot include "{named_at.path}": ' + problem.message)
             workspace.diagnostics.append(problem)
         return None
-    loaded = load_source(source)
+    loaded = load_source(source, workspace.calendar_for(path)) if workspace.calendar_for else load_source(source)
     workspace.sources[path] = source
     workspace.files[path] = loaded
     return loaded

@@ -8,6 +8,11 @@ Conventions for fenced blocks in the docs:
                        may hold mistakes on purpose.
 - ```python            run as a script in the example folder; must not raise.
 - ```yaml              parsed; its hook ids must exist and its okrdsl commands must run.
+- ```toml              parsed with tomllib. With file=NAME (a pyproject.toml or an
+                       .okrdsl.toml, in a subfolder too) it is also written into the
+                       example folder, and must be an okrdsl configuration without a
+                       mistake, unless its options say `mistake=yes`.
+- ```text file=NAME    written into the example folder (a .gitignore, say).
 - ```console           lines starting with "$ okrdsl" are commands; the lines
                        after one, up to the next command, are its exact output.
                        "# exit N" as the last output line states the exit code.

@@ -42,8 +42,10 @@ def test_console_examples_print_what_the_docs_say(page, tmp_path):
     os.chdir(tmp_path)
     try:
         for block in blocks(page):
-            if block.lang == "okrp" and "file" in block.options:
-                (tmp_path / block.options["file"]).write_text(block.body, encoding="utf-8")
+            if block.lang in ("okrp", "toml", "text") and "file" in block.options:
+                target = tmp_path / block.options["file"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(block.body, encoding="utf-8")
             if block.lang != "console":
                 continue
             for command in commands(block):
@@ -159,3 +161,26 @@ def test_the_times_table_gives_the_dates_okrdsl_computes():
         got = [f"{day} {day:%a}" for day in (entry.date, entry.due) if day is not None]
         assert got == days, f"{written}: the table says {expected.strip()}"
         assert days or expected.strip() == "undated", written
+
+
+TOML = [b for b in ALL if b.lang == "toml"]
+
+
+@pytest.mark.parametrize("block", TOML, ids=lambda b: b.id)
+def test_toml_examples_parse_and_configure_okrdsl_without_a_mistake(block, tmp_path):
+    """A ```toml block parses; one with file=NAME (pyproject.toml or .okrdsl.toml) is a
+    configuration okrdsl reads without a diagnostic (one with `mistake` in its options
+    must have one), and a pyproject.toml has a [tool.okrdsl] table."""
+    import tomllib
+
+    from okrdsl.config import load_config
+
+    if "mistake" not in block.options:
+        tomllib.loads(block.body)
+    if "file" not in block.options:
+        return
+    path = tmp_path / os.path.basename(block.options["file"])
+    path.write_text(block.body, encoding="utf-8")
+    config, diagnostics = load_config(str(path))
+    assert config is not None, f"{block.id}: not an okrdsl configuration"
+    assert bool(diagnostics) == ("mistake" in block.options), [f"{d.span}: {d.message}" for d in diagnostics]

@@ -58,6 +58,12 @@ def triggered_elsewhere(tmp_path) -> set[str]:
     (tmp_path / "large.okrp").write_bytes(b"# x\n" * (MAX_FILE_BYTES // 4 + 1))
     (tmp_path / "long.okrp").write_text("# " + "x" * MAX_LINE_CHARS + "\n", encoding="utf-8")
     codes |= {d.code for d in check([str(tmp_path / "large.okrp"), str(tmp_path / "long.okrp")]).diagnostics}
+    for number, text in enumerate(('[tool.okrdsl]\nignore = "OKR502"\nstricct = true\n', "[tool.okrdsl\n")):
+        project = tmp_path / f"configured{number}"
+        project.mkdir()
+        (project / "pyproject.toml").write_text(text, encoding="utf-8")
+        (project / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+        codes |= {d.code for d in check([str(project)]).diagnostics}
     return codes | compiled(tmp_path)
 
 

@@ -72,3 +72,29 @@ def test_the_hook_checks_what_includes_a_changed_catalogue(repo, precommit_home)
     failed = run_hook(repo, precommit_home, all_files=False)  # only roles.okrp is staged
     assert failed.returncode == 1, failed.stdout
     assert 'q3.okrp:4:11: error: "PLT" is not a declared role [OKR102]' in failed.stdout
+
+
+def test_an_untracked_broken_scratch_file_does_not_block_a_commit(repo, precommit_home):
+    """The hook checks what git tracks (staged files included), not the working tree: a
+    scratch file nobody added, or one in a gitignored folder, cannot fail an unrelated commit."""
+    (repo / "q3.okrp").write_text(GOOD, encoding="utf-8")
+    (repo / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    (repo / "scratch").mkdir()
+    (repo / "scratch" / "try.okrp").write_text(BAD, encoding="utf-8")
+    subprocess.run(["git", "add", "q3.okrp", "roles.okrp", ".gitignore"], cwd=repo, check=True)
+    (repo / "draft.okrp").write_text(BAD, encoding="utf-8")  # untracked, and not ignored
+    env = {**os.environ, "PRE_COMMIT_HOME": str(precommit_home), "NO_COLOR": "1"}
+    passed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "okrdsl-check", "--color", "never"],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout and "draft.okrp" not in passed.stdout
+
+    subprocess.run(["git", "add", "draft.okrp"], cwd=repo, check=True)  # staged: now it is checked
+    failed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "okrdsl-check", "--color", "never"],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert 'draft.okrp:4:11: error: "PLTT" is not a declared role [OKR102]' in failed.stdout

@@ -1,0 +1,107 @@
+"""gitignore-style patterns, as git and ruff read them: .gitignore files, and the `exclude`,
+`extend-exclude` and `per-file-ignores` patterns of a configuration (relative to its folder).
+
+Matching is the `pathspec` package's (its GitIgnoreSpec), so `*.okrp`, `drafts/`,
+`/top-only.okrp`, `**/old/*.okrp` and `!keep.okrp` mean what they mean to git.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import pathspec
+
+GITIGNORE = ".gitignore"
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def relative(path: str, folder: str) -> str | None:
+    """`path` relative to `folder`, with forward slashes; None when it is not under it."""
+    found = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+    if found == ".." or found.startswith(".." + os.sep) or os.path.isabs(found):
+        return None
+    return found.replace(os.sep, "/")
+
+
+def verdict(patterns: tuple[str, ...], folder: str, path: str, is_folder: bool = False) -> bool | None:
+    """True when the last pattern that matches `path` (relative to `folder`) ignores it, False
+    when it is a `!` pattern that keeps it, None when none matches or `path` is outside `folder`."""
+    where = relative(path, folder)
+    if where is None or where == ".":
+        return None
+    return _spec(patterns).check_file(where + ("/" if is_folder else "")).include
+
+
+def matches(patterns: tuple[str, ...], folder: str, path: str, is_folder: bool = False) -> bool:
+    return bool(patterns) and verdict(patterns, folder, path, is_folder) is True
+
+
+@functools.lru_cache(maxsize=1024)
+def gitignore_of(folder: str) -> tuple[str, ...]:
+    """The patterns of `folder`'s .gitignore (none when it has none, or it cannot be read)."""
+    try:
+        with open(os.path.join(folder, GITIGNORE), encoding="utf-8", errors="replace") as file:
+            return tuple(file.read(1024 * 1024).splitlines())
+    except OSError:
+        return ()
+
+
+def git_top(folder: str) -> str | None:
+    """The top of the git repository `folder` is in (the folder holding .git), or None."""
+    current = os.path.abspath(folder)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def gitignored(path: str, is_folder: bool = False) -> bool:
+    """Whether git would ignore `path`: the .gitignore files from the top of its repository
+    (outside git, its project: files.project_root) down to its folder decide, the deepest
+    one that has a say winning."""
+    from okrdsl.files import project_root
+
+    absolute = os.path.abspath(path)
+    top = git_top(os.path.dirname(absolute)) or project_root(os.path.dirname(absolute))
+    folders = []
+    current = os.path.dirname(absolute)
+    while True:
+        folders.append(current)
+        if current == top or os.path.dirname(current) == current:
+            break
+        current = os.path.dirname(current)
+    decided = None
+    for folder in reversed(folders):
+        said = verdict(gitignore_of(folder), folder, absolute, is_folder)
+        if said is not None:
+            decided = said
+    return bool(decided)
+
+
+def tracked(paths) -> list[str]:
+    """The files under `paths` that git tracks, staged ones included (`git ls-files`), as
+    paths relative to the current folder. Runs git without a shell; a UsageProblem says
+    why it could not (git is missing, or this is not a git repository)."""
+    import subprocess
+
+    from okrdsl.diagnostics import UsageProblem
+
+    command = ["git", "--literal-pathspecs", "ls-files", "-z", "--cached", "--", *(paths or ["."])]
+    try:
+        run = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise UsageProblem(f"--tracked asks git which files it tracks, and git could not be run: {error}") from None
+    if run.returncode != 0:
+        said = run.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise UsageProblem("--tracked asks git which files it tracks, and git said: "
+                           + (said[0] if said else f"exit status {run.returncode}"))
+    names = run.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return sorted({os.path.normpath(name) for name in names if name})
