@@ -136,6 +136,8 @@ def _settings(config_file: str | None, isolated: bool):
               help="Do not report these codes, prefixes or rules (on top of the configuration's ignore).")
 @click.option("--strict/--no-strict", default=None, help="Fail on warnings too (default: the configuration's strict).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
+@click.option("--statistics", is_flag=True, help="Print how many findings of each code, instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
 @click.option("--output-file", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
               help="Write the --format report to FILE (whole, or not at all) and print the findings as text, "
                    "so one run in CI gives both the report and the exit code.")
@@ -148,8 +150,8 @@ def _settings(config_file: str | None, isolated: bool):
                    "configuration.")
 @click.option("--tracked", is_flag=True,
               help="Check the .okrp files under PATHS that git tracks (staged ones too), as the pre-commit hook does.")
-def check(paths, output_format, select, ignore, strict, exit_zero, output_file, root, config_file, isolated,
-          show_settings, stdin_filename, tracked) -> None:
+def check(paths, output_format, select, ignore, strict, exit_zero, statistics, quiet, output_file, root, config_file,
+          isolated, show_settings, stdin_filename, tracked) -> None:
     """Check .okrp files and folders (default: the current folder; - reads standard input)."""
     from okrdsl.check import STDIN, check as run_check
     from okrdsl.report import FORMATS
@@ -178,7 +180,15 @@ def check(paths, output_format, select, ignore, strict, exit_zero, output_file, 
         report = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count)
         _write(output_file, report + "\n" if report else "")
         output_format = "text"
-    output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
+    if statistics:
+        from okrdsl.report.text import statistics as show
+
+        output = show(result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
+    else:
+        output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count,
+                                        style=click.style)
+    if quiet and (statistics or output_format == "text"):
+        output = "\n".join(output.splitlines()[:-1])  # the summary line is the last
     failing = result.failing(strict)
     with _exiting(1 if failing and not exit_zero else 0):
         if output:

@@ -219,3 +219,29 @@ def test_color_always_colours_a_pipe_and_never_a_terminal(broken):
     always = CliRunner().invoke(main, ["--color", "always", "check", broken], color=False).output
     never = CliRunner().invoke(main, ["--color", "never", "check", broken], color=True).output
     assert "\x1b[" in always and "\x1b[" not in never
+
+
+def test_statistics_count_each_code_most_first_then_the_summary(broken):
+    Path(broken).write_text(BROKEN + "  at -3w: PMM checks the OKRs\n", encoding="utf-8")
+    code, output = run("check", "--statistics", broken)
+    assert code == 1
+    assert output.splitlines() == [
+        "2  OKR102  error    unknown-role",
+        "1  OKR506  warning  not-a-web-link",
+        "2 errors, 1 warning in 1 file",
+    ]
+
+
+def test_quiet_prints_the_findings_without_the_summary(broken):
+    code, output = run("check", "-q", broken)
+    assert code == 1
+    assert output.splitlines()[0].startswith("specs/q3.okrp:3:52: warning:")
+    assert "in 1 file" not in output
+    assert run("check", "-q", "--statistics", broken)[1].splitlines() == [
+        "1  OKR102  error    unknown-role", "1  OKR506  warning  not-a-web-link"]
+
+
+def test_quiet_on_a_clean_check_prints_nothing(tmp_path):
+    path = tmp_path / "ok.okrp"
+    path.write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    assert run("check", "-q", "--ignore", "OKR501", str(path)) == (0, "")

@@ -357,3 +357,16 @@ def test_long_after_chains_are_checked_in_linear_time(tmp_path):
     path = tmp_path / "chain.okrp"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert check([str(path)]).diagnostics == ()  # an exponential walk would not finish
+
+
+def test_the_table_lines_up_wide_characters(tmp_path):
+    """Columns count terminal cells, as check's carets do: 计划 takes four, as "Phase" plus one."""
+    (tmp_path / "wide.okrp").write_text(
+        'roles\n  产品 "产品经理"\n  PM "Product Manager"\n\nprocess "Wide" for FY23-Q3\n\n'
+        'phase 计划 "计划"\n  at -4w: 产品 drafts the OKRs\n  at -3w: PM reviews them\n', encoding="utf-8")
+    output = CliRunner().invoke(main, ["schedule", str(tmp_path / "wide.okrp")]).output
+    assert output.splitlines()[2:] == [
+        "Date        Day  When  Phase  Who   What",
+        "2022-07-04  Mon  -4w   计划   产品  drafts the OKRs",
+        "2022-07-11  Mon  -3w   计划   PM    reviews them",
+    ]

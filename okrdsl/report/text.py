@@ -110,3 +110,22 @@ def summary(diagnostics, file_count: int) -> str:
 def text(diagnostics, sources: dict[str, Source], file_count: int, style=lambda text, **_: text) -> str:
     """The findings (see `findings`), then the summary line, which counts them all."""
     return "\n".join(findings(diagnostics, sources, style) + [summary(diagnostics, file_count)])
+
+
+def statistics(diagnostics, sources: dict[str, Source], file_count: int, style=lambda text, **_: text) -> str:
+    """How many findings of each code (most first), as `okrdsl check --statistics` prints
+    them instead of the findings, then the summary line."""
+    from okrdsl.rules import all_codes
+
+    known = all_codes()
+    counted: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        counted.setdefault(diagnostic.code, []).append(diagnostic)
+    rows = sorted(counted.items(), key=lambda item: (-len(item[1]), item[0]))
+    digits = max((len(str(len(found))) for _, found in rows), default=1)
+    lines = []
+    for code, found in rows:
+        severity = found[0].severity
+        name = known[code].name if code in known else ""
+        lines.append(f"{len(found):>{digits}}  {code}  {style(f'{str(severity):7}', fg=_COLOURS[severity])}  {name}".rstrip())
+    return "\n".join(lines + [summary(diagnostics, file_count)])
