@@ -38,7 +38,7 @@ def main() -> None:
     from okrdsl.cli import main as cli
 
     try:
-        cli()
+        cli(prog_name="okrdsl")  # also under `python -m okrdsl`: usage lines, and _OKRDSL_COMPLETE
     finally:
         # The work is done: a Ctrl-C now must not turn its exit status into a death by
         # signal (Python puts the default handler back for its own shutdown).

@@ -62,7 +62,7 @@ class _Group(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["--help", "-h"]})
 @click.version_option(package_name="okrdsl", prog_name="okrdsl")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the output: auto colours a terminal, unless NO_COLOR is set or TERM is dumb "
@@ -90,6 +90,23 @@ def tune_gc() -> None:
     import gc
 
     gc.set_threshold(100_000, 50, 100)
+
+
+def _complete_codes(ctx, param, incomplete: str) -> list:
+    """Shell completion of codes and rule names: the last of a comma-separated list (`--select
+    OKR1,unk` offers `OKR1,unknown-role`), or one for `okrdsl explain`."""
+    from click.shell_completion import CompletionItem
+
+    from okrdsl.rules import all_codes
+
+    done, _, last = incomplete.rpartition(",")
+    head = done + "," if done else ""
+    found = []
+    for code in all_codes().values():
+        for word in (code.id, code.name):
+            if word.lower().startswith(last.lower()):
+                found.append(CompletionItem(head + word, help=code.summary))
+    return found
 
 
 ROOT_OPTION = click.option(
@@ -129,10 +146,10 @@ def _settings(config_file: str | None, isolated: bool):
 @click.option("--format", "output_format", type=_Formats("okrdsl.report"),
               default="text", show_default=True,
               help="text for people; json, github (workflow commands), gitlab (Code Quality) or sarif for tools.")
-@click.option("--select", "select", metavar="CODES", default="",
+@click.option("--select", "select", metavar="CODES", default="", shell_complete=_complete_codes,
               help="Report only these codes, code prefixes or rule names, comma-separated (OKR1,OKR201,unused-role); "
                    "replaces the configuration's select and ignore.")
-@click.option("--ignore", "ignore", metavar="CODES", default="",
+@click.option("--ignore", "ignore", metavar="CODES", default="", shell_complete=_complete_codes,
               help="Do not report these codes, prefixes or rules (on top of the configuration's ignore).")
 @click.option("--strict/--no-strict", default=None, help="Fail on warnings too (default: the configuration's strict).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0, even with findings.")
@@ -218,7 +235,7 @@ def rules(output_format) -> None:
 
 
 @main.command()
-@click.argument("code")
+@click.argument("code", shell_complete=_complete_codes)
 def explain(code) -> None:
     """Explain a code (OKR102) or rule (unknown-role), with examples."""
     from okrdsl.rules.catalogue import explain as explain_code, find

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from okrdsl.cli import main
@@ -254,3 +256,27 @@ def test_explain_a_group_lists_its_codes():
     code, output = run("explain", "OKR1")
     assert code == 2
     assert '"OKR1" is a group of codes (OKR100, OKR101, OKR102, OKR103, OKR104, OKR105, OKR106, OKR107): explain one of them' in output
+
+
+def _complete(words: str, env=None) -> list[str]:
+    """What okrdsl's shell completion offers for the last word of `words`, as bash asks it."""
+    environ = {**os.environ, "_OKRDSL_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    result = subprocess.run([sys.executable, "-m", "okrdsl"], env=environ, capture_output=True, text=True, check=True)
+    return [line.partition(",")[2] for line in result.stdout.splitlines()]
+
+
+def test_explain_completes_codes_and_rule_names():
+    assert _complete("okrdsl explain OKR10") == [f"OKR10{n}" for n in range(8)]
+    assert "unknown-role" in _complete("okrdsl explain unknown-r")
+
+
+def test_select_completes_the_last_code_of_a_list():
+    assert _complete("okrdsl check --select OKR1,unused-r") == ["OKR1,unused-role"]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_completion_script_of_each_shell_is_printed(shell):
+    result = subprocess.run([sys.executable, "-m", "okrdsl"], env={**os.environ, "_OKRDSL_COMPLETE": f"{shell}_source"},
+                            capture_output=True, text=True, check=True)
+    assert "_OKRDSL_COMPLETE" in result.stdout

@@ -228,4 +228,21 @@ def _clean(text: str) -> str:
 
 
 def _text(calendar) -> str:
-    return calendar.to_ical().decode("utf-8")
+    """The calendar as text, its long lines folded by `folded`, not by the icalendar version
+    installed, so that the same spec gives the same bytes on every machine."""
+    lines = re.sub(r"\r\n[ \t]", "", calendar.to_ical().decode("utf-8")).split("\r\n")
+    return "\r\n".join(folded(line) for line in lines)
+
+
+def folded(line: str, octets: int = 75) -> str:
+    """A content line folded as RFC 5545 says: at most 75 octets a line, each further line
+    starting with a space, never inside a character's UTF-8 bytes."""
+    parts, current, size = [], "", 0
+    for char in line:
+        length = len(char.encode("utf-8"))
+        if size + length > octets:
+            parts.append(current)
+            current, size = " ", 1
+        current += char
+        size += length
+    return "\r\n".join(parts + [current])
