@@ -20,7 +20,7 @@ from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, par
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
-from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, indent_width
+from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, JoinedWord, indent_width
 from okrdsl.words import plural
 from okrdsl.source import Source
 
@@ -42,7 +42,7 @@ def parse(source: Source) -> Parsed:
         try:
             tree = parser().parse(text)
             return Parsed(tree, _comments(tree), tuple(diagnostics))
-        except (UnexpectedInput, IndentationError_) as error:
+        except (UnexpectedInput, IndentationError_, JoinedWord) as error:
             diagnostic = _diagnose(source, text, error)
             cascade = _is_cascade(error) and _after_blanked(text, diagnostic.span.line, blanked)
             if not cascade:
@@ -138,6 +138,12 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
                        else "a text in double quotes on this line has no closing quote")
             return _at(source, start, end, codes.UNCLOSED_QUOTE, message,
                        hint='each text in double quotes ends with " on the same line')
+    if isinstance(error, JoinedWord):
+        keyword, rest = error.keyword, error.rest
+        word = text[keyword.start_pos:].split(None, 1)[0].rstrip(":,;")
+        return _at(source, keyword.start_pos, keyword.start_pos + len(word), codes.SYNTAX_ERROR,
+                   f'unexpected "{word}": okrdsl reads it as "{keyword.value}" followed by "{word[len(keyword.value):]}"',
+                   hint=f'put a space after "{keyword.value}" if that is what you mean, or write another word')
     if isinstance(error, IndentationError_):
         offset, _, _ = error.where
         odd = NO_BREAK_SPACE.search(text, 0, offset) if error.first else None

@@ -36,6 +36,23 @@ class IndentationError_(Exception):
         self.levels = levels
 
 
+class JoinedWord(Exception):
+    """Raised (and turned into a diagnostic by okrdsl.parse) where a keyword and the word after
+    it touch: `at -4w assist:` would otherwise read as `as sist`, an id the writer never meant."""
+
+    def __init__(self, keyword: Token, rest: Token):
+        super().__init__("a keyword joined to the word after it")
+        self.keyword = keyword
+        self.rest = rest
+
+
+def _joined(keyword: Token | None, token: Token) -> bool:
+    """Whether `token` goes on the word that the keyword token before it began (`as` + `sist`).
+    A keyword's token type is its word in capitals (Lark names `"as"` AS)."""
+    return (keyword is not None and keyword.value.isalpha() and keyword.type == keyword.value.upper()
+            and token.start_pos == keyword.end_pos and (token.value[:1].isalnum() or token.value[:1] == "_"))
+
+
 def _after(token: Token) -> tuple[int, int, int]:
     """(offset, line, column) just past a token."""
     return token.end_pos, token.end_line, token.end_column
@@ -61,6 +78,8 @@ class Postlexer:
                 if last is None and token.column > 1:
                     raise IndentationError_((token.start_pos, token.line, token.column),
                                             token.column - 1, [0], first=True)
+                if _joined(last, token):
+                    raise JoinedWord(last, token)
                 last = token
                 yield token
                 continue

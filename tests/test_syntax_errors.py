@@ -133,6 +133,18 @@ CASES = [
         [(1, 30, "OKR001", 'unexpected "https://ally.io": expected a link in angle brackets such as <https://example.com>')],
         id="link-without-brackets",
     ),
+    pytest.param(
+        'roles\n  PM "Product Manager"\nphase p "P"\n  at -4w assist: PM drafts\n  allow PM assist: edit KRs\n',
+        [(4, 10, "OKR001", 'unexpected "assist": okrdsl reads it as "as" followed by "sist"'),
+         (5, 12, "OKR001", 'unexpected "assist": okrdsl reads it as "as" followed by "sist"')],
+        id="keyword-joined-to-a-word",  # once silently an id "sist"
+    ),
+    pytest.param(
+        'roles\n  PM "Product Manager"\nphase p "P"\n  meeting m "M" at -4w inweekly\n  afterm: PM drafts\n',
+        [(4, 24, "OKR001", 'unexpected "inweekly": okrdsl reads it as "in" followed by "weekly"'),
+         (5, 3, "OKR001", 'unexpected "afterm": okrdsl reads it as "after" followed by "m"')],
+        id="placement-and-after-joined",
+    ),
 ]
 
 
