@@ -344,3 +344,70 @@ def _columns(records: list) -> dict[int, tuple[int, ...]]:
         for row in rows:
             columns[id(row)] = widths
     return columns
+
+
+# --- files ------------------------------------------------------------------------------------
+
+BOM = "\ufeff"
+
+
+@attrs.frozen
+class Formatted:
+    """One file through fmt: its `source` as read (None when it could not be read), the
+    formatted `text` (None when errors stopped it: `diagnostics`), and whether the file
+    opened with a byte order mark, which a rewrite keeps."""
+
+    path: str
+    source: Source | None
+    text: str | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    bom: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and self.source is not None and self.text != self.source.text
+
+    def written(self) -> str:
+        """What to write back: the formatted text, with the file's byte order mark if it had one."""
+        return (BOM if self.bom else "") + (self.text or "")
+
+
+def format_file(path: str) -> Formatted:
+    """Read and format one file (see files.read_source for what is refused); raises FormatError."""
+    from okrdsl.files import read_source
+
+    source, problems = read_source(path)
+    if source is None:
+        return Formatted(path, None, None, tuple(problems))
+    text, diagnostics = format_source(source)
+    return Formatted(path, source, None if diagnostics else text, diagnostics, _has_bom(path))
+
+
+def format_text(text: str, path: str = "-") -> Formatted:
+    """Format a spec given as text (standard input), named `path` in messages."""
+    from okrdsl.source import normalise_newlines
+
+    bom = text.startswith(BOM)
+    source = Source(path, normalise_newlines(text[1:] if bom else text))
+    formatted, diagnostics = format_source(source)
+    return Formatted(path, source, None if diagnostics else formatted, diagnostics, bom)
+
+
+def _has_bom(path: str) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(3) == BOM.encode("utf-8")
+    except OSError:
+        return False
+
+
+def unified_diff(formatted: Formatted) -> str:
+    """What fmt would change in a file, as a unified diff that `git apply` takes."""
+    import difflib
+
+    if not formatted.changed:
+        return ""
+    path = formatted.path.replace("\\", "/")
+    lines = difflib.unified_diff(formatted.source.text.splitlines(keepends=True),
+                                 formatted.text.splitlines(keepends=True), f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
