@@ -337,7 +337,7 @@ def fmt_command(paths, check_only, show_diff, stdin_filename, root) -> None:
     for path in ["-"] * ("-" in paths) + [path for path, _ in files]:
         try:
             if path == "-":
-                data = click.get_binary_stream("stdin").read()
+                data = sys.stdin.buffer.read()
                 try:
                     result = format_text(data.decode("utf-8"), stdin_filename or "-")
                 except UnicodeDecodeError:
