@@ -172,6 +172,11 @@ def test_the_docs_examples_are_formatted(block):
     assert fmt(block.body) == block.body
 
 
+def test_the_formatting_section_shows_what_fmt_makes():
+    by_name = {b.options.get("file"): b.body for b in blocks(ROOT / "docs" / "cli.md") if b.lang == "okrp"}
+    assert fmt(by_name["messy.okrp"]) == by_name["tidy.okrp"]
+
+
 # --- the command line -----------------------------------------------------------------------
 
 MESSY = 'roles\n    PM   "Product Manager"   # the one\nphase p "P"\n    at -4w : PM drafts\n'
