@@ -40,6 +40,7 @@ import attrs
 from lark import Token, Tree
 
 from okrdsl.diagnostics import Diagnostic, Severity
+from okrdsl.limits import MAX_LINE_CHARS
 from okrdsl.postlex import indent_width
 from okrdsl.report.safe import width
 from okrdsl.source import Source
@@ -235,6 +236,8 @@ class _Printer:
                 out.append(INDENT * record.depth + record.text)
             else:
                 text = INDENT * record.depth + _cells(record, columns.get(id(record)))
+                if len(text) > MAX_LINE_CHARS:  # padding must not make a line okrdsl refuses to read
+                    text = INDENT * record.depth + _join(record.tokens)
                 out.append(text + COMMENT_GAP + record.comment if record.comment else text)
         return "".join(line + newline for line in out)
 

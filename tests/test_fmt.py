@@ -299,3 +299,14 @@ def test_the_help_gives_the_exit_codes():
     assert "0  nothing to change, or the files were rewritten" in result.output
     assert "1  --check found files to change" in result.output
     assert "2  usage error" in result.output
+
+
+def test_aligning_never_makes_a_line_too_long_to_read():
+    from okrdsl.limits import MAX_LINE_CHARS
+
+    title = "t" * (MAX_LINE_CHARS - 20)
+    text = f'roles\n  A "{title}" aka X\n  {"B" * 30} "b" aka Y\n'
+    formatted = fmt(text)
+    assert max(len(line) for line in formatted.splitlines()) <= MAX_LINE_CHARS
+    assert formatted.splitlines()[1] == f'  A "{title}" aka X'
+    assert fmt(formatted) == formatted
