@@ -405,6 +405,100 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
     sys.exit(0)
 
 
+FMT_EXIT_CODES = """\b
+Exit codes:
+  0  nothing to change, or the files were rewritten
+  1  --check found files to change, or a file could not be read or has syntax
+     errors (it is reported and left untouched)
+  2  usage error, a file that cannot be written, or an internal error in okrdsl
+     (formatting would change a file's meaning: nothing is written)"""
+
+
+@main.command("fmt", epilog=FMT_EXIT_CODES)
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=str))
+@click.option("--check", "check_only", is_flag=True,
+              help="Change nothing: list the files that would change, and exit 1 if there are any.")
+@click.option("--diff", "show_diff", is_flag=True, help="Change nothing: print what would change as a unified diff.")
+@click.option("--stdin-filename", metavar="PATH", help="The name of the spec read from standard input (-), for messages.")
+@ROOT_OPTION
+def fmt_command(paths, check_only, show_diff, stdin_filename, root) -> None:
+    """Rewrite .okrp files and folders (default: the current folder) in the one canonical layout.
+
+    Comments stay where they are, and the meaning never changes: before a file is
+    written, its new text is read again and must mean exactly what the old one did.
+    With -, read a spec from standard input and print it formatted."""
+    from okrdsl.files import discover
+    from okrdsl.fmt import FormatError, format_file, format_text, unified_diff
+    from okrdsl.report.safe import shown
+
+    paths = paths or (".",)
+    files, problems = discover([p for p in paths if p != "-"], root) if any(p != "-" for p in paths) else ([], [])
+    results, broken, failed = [], list(problems), 0
+    sources = {}
+    for path in ["-"] * ("-" in paths) + [path for path, _ in files]:
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read()
+                try:
+                    result = format_text(data.decode("utf-8"), stdin_filename or "-")
+                except UnicodeDecodeError:
+                    raise click.UsageError("standard input is not UTF-8 text") from None
+            else:
+                result = format_file(path)
+        except FormatError as error:
+            click.echo(f"okrdsl: internal error: {shown(str(error))}; it was left untouched", err=True)
+            click.echo("This is a bug in okrdsl; please report it with the file that caused it.", err=True)
+            failed += 1
+            continue
+        if result.source is not None:
+            sources[result.path] = result.source
+        broken.extend(result.diagnostics)
+        results.append((path, result))
+    changed = [(path, r) for path, r in results if r.changed]
+    writing = not check_only and not show_diff
+    for path, result in changed:
+        if path == "-" or not writing:
+            continue
+        try:
+            from okrdsl.files import write_atomic
+
+            write_atomic(os.path.realpath(path), result.written())
+        except OSError as error:
+            click.echo(f"okrdsl: cannot write {shown(path)}: {error.strerror or error}", err=True)
+            failed += 1
+    status = 2 if failed else 1 if broken or (check_only and changed) else 0
+    with _exiting(status):
+        _print_diagnostics(broken, sources)
+        for path, result in results:
+            if show_diff and result.changed:
+                _echo(unified_diff(result).rstrip("\n"))
+            elif path == "-" and not check_only and result.text is not None:
+                click.echo(result.written(), nl=False)
+        named = [r for path, r in results if path != "-"]
+        if named or not results:
+            for path, result in changed:
+                if path != "-" or check_only:
+                    _echo(f"{'would reformat' if not writing else 'reformatted'} {shown(result.path)}", err=True)
+            _echo(_fmt_summary(named, writing), err=True)
+
+
+def _fmt_summary(results, writing: bool) -> str:
+    """`1 file reformatted, 5 files left unchanged`, as ruff format says it."""
+    from okrdsl.words import plural
+
+    changed = sum(1 for r in results if r.changed)
+    same = sum(1 for r in results if r.text is not None and not r.changed)
+    stopped = sum(1 for r in results if r.text is None)
+    parts = []
+    if changed:
+        parts.append(f"{plural(changed, 'file')} {'reformatted' if writing else 'would be reformatted'}")
+    if same or not parts:
+        parts.append(f"{plural(same, 'file')} {'left unchanged' if writing else 'already formatted'}")
+    if stopped:
+        parts.append(f"{plural(stopped, 'file')} with errors left untouched")
+    return ", ".join(parts)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of `okrdsl compile --to json` (draft 2020-12)."""

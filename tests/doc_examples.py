@@ -3,6 +3,8 @@
 Conventions for fenced blocks in the docs:
 
 - ```okrp              a complete file that must check with no problems.
+- ```okrp layout=free  the same, in a layout `okrdsl fmt` would change on purpose
+                       (comments at odd places, say); other okrp blocks are formatted.
 - ```okrp file=NAME    a file written as NAME into the example folder, where
                        later console blocks of the same page can use it. It
                        may hold mistakes on purpose.

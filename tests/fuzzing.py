@@ -25,7 +25,7 @@ from okrdsl.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = {path.name: path.read_bytes() for path in sorted((ROOT / "specs").glob("*.okrp"))}
 HANG_SECONDS = 60  # far beyond any real run here: past it, the command is taken to hang
-COMMANDS_PER_PROJECT = 6  # what check_project runs, at most
+COMMANDS_PER_PROJECT = 7  # what check_project runs, at most
 
 # Pieces a mutation may insert: keywords, times, odd characters, and the attacks of the
 # hardening issue (escape sequences, bidi overrides, huge numbers, paths that leave).
@@ -125,7 +125,7 @@ def _inside(folder: Path, finding: dict) -> bool:
 
 
 def check_project(files: dict[str, bytes], links: dict[str, str] | None = None) -> list[str]:
-    """Run check (text and JSON) and schedule on a project; every property broken, as text."""
+    """Run check (text and JSON), schedule and fmt --diff on a project; every property broken, as text."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_project(folder, files, links)
@@ -135,6 +135,7 @@ def check_project(files: dict[str, bytes], links: dict[str, str] | None = None) 
             runs = [invoke("check", "."), invoke("check", "--format", "json", ".")]
             runs += [invoke("schedule", name) for name in sorted(files)[:3]]
             runs += [invoke("schedule", "--format", "json", name) for name in sorted(files)[:1]]
+            runs.append(invoke("fmt", "--diff", "."))  # formats every file that parses, and writes nothing
             return [f"{' '.join(r.args)}: {p}" for r in runs for p in problems_with(r, folder)]
         finally:
             os.chdir(previous)

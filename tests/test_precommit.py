@@ -1,4 +1,4 @@
-"""The real pre-commit runs the okrdsl-check hook of .pre-commit-hooks.yaml (pre-commit try-repo).
+"""The real pre-commit runs the okrdsl-check and okrdsl-fmt hooks of .pre-commit-hooks.yaml (pre-commit try-repo).
 
 pre-commit installs okrdsl from this checkout into an isolated environment, as a
 user's pre-commit would; that takes a few seconds and PyPI for the dependencies.
@@ -24,7 +24,7 @@ def precommit_home(tmp_path_factory):
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def run_hook(repo: Path, home: Path, all_files: bool = True) -> subprocess.CompletedProcess:
+def run_hook(repo: Path, home: Path, all_files: bool = True, hook: str = "okrdsl-check") -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
@@ -34,7 +34,7 @@ def run_hook(repo: Path, home: Path, all_files: bool = True) -> subprocess.Compl
     }
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "okrdsl-check", "--color", "never"]
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--color", "never"]
         + (["--all-files"] if all_files else []),
         cwd=repo, capture_output=True, text=True, env=env, timeout=600,
     )
@@ -98,3 +98,17 @@ def test_an_untracked_broken_scratch_file_does_not_block_a_commit(repo, precommi
     )
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert 'draft.okrp:4:11: error: "PLTT" is not a declared role [OKR102]' in failed.stdout
+
+
+def test_the_fmt_hook_rewrites_staged_specs_and_then_passes(repo, precommit_home):
+    messy = 'include "roles.okrp"\nphase kickoff "Kick-off"\n    at -8w : PLT drafts initial OKRs   # first\n'
+    (repo / "q3.okrp").write_text(messy, encoding="utf-8")
+    (repo / "roles.okrp").write_text(ROOT.joinpath("specs", "roles.okrp").read_text(encoding="utf-8"), encoding="utf-8")
+    failed = run_hook(repo, precommit_home, hook="okrdsl-fmt")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "okrdsl fmt" in failed.stdout and "files were modified by this hook" in failed.stdout
+    assert (repo / "q3.okrp").read_text(encoding="utf-8") == (
+        'include "roles.okrp"\n\nphase kickoff "Kick-off"\n  at -8w: PLT drafts initial OKRs  # first\n')
+    passed = run_hook(repo, precommit_home, hook="okrdsl-fmt")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
