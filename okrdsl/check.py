@@ -6,7 +6,7 @@ import attrs
 
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
-from okrdsl.files import discover
+from okrdsl.files import discover, project_root
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import run_rules
 from okrdsl.rules.catalogue import resolve_codes
@@ -14,6 +14,7 @@ from okrdsl.dates import quarter_for
 from okrdsl.link import Linked, link
 from okrdsl.schedule import Schedule, schedule_spec
 from okrdsl.scoring import Scoring, scoring
+from okrdsl.source import Source, normalise_newlines
 from okrdsl.symbols import scope_of
 
 
@@ -46,6 +47,18 @@ def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
     found = workspace.all_diagnostics() + run_rules(workspace, select)
     kept = [d for d in found if codes.is_blocking(d) or _selected(d.code, select, ignore)]
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)))
+
+
+def check_text(path: str, text: str, root: str | None = None) -> CheckResult:
+    """Check `text` as if it were the file at `path`, which need not exist: its includes are
+    read from beside `path`, inside `path`'s project (or `root`). `okrdsl diff --git-driver`
+    checks an old version of a file this way, which git gives as a temporary file."""
+    workspace = Workspace()
+    key = workspace.key(path)
+    workspace.given[key] = Source(key, normalise_newlines(text))
+    load_workspace([(key, root or project_root(path))], workspace)
+    found = workspace.all_diagnostics() + run_rules(workspace)
+    return CheckResult(workspace, tuple(sorted(set(found), key=Diagnostic.sort_key)))
 
 
 def _selected(code: str, select, ignore) -> bool:
@@ -112,10 +125,12 @@ class Compiled:
     sources: dict
 
 
-def compile_file(path: str, quarter: str | None = None, root: str | None = None) -> Compiled:
+def compile_file(path: str, quarter: str | None = None, root: str | None = None,
+                 text: str | None = None) -> Compiled:
     """Check one spec and link it, with its schedule when a quarter is known (its own, or
-    `quarter`). A UsageProblem says why `quarter` cannot be used."""
-    checked = check([path], root=root)
+    `quarter`). A UsageProblem says why `quarter` cannot be used. With `text`, that text
+    is checked as if it were the file at `path` (see check_text)."""
+    checked = check([path], root=root) if text is None else check_text(path, text, root)
     key = checked.workspace.key(path)
     loaded = checked.workspace.files.get(key)
     if loaded is None or any(d.severity is Severity.ERROR for d in checked.diagnostics):

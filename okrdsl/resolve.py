@@ -30,6 +30,7 @@ class Workspace:
     unreadable: set[str] = attrs.Factory(set)
     _keys: dict[str, str] = attrs.Factory(dict)
     _includes: dict[str, list[str]] = attrs.Factory(dict)  # each loaded file's includes, by key
+    given: dict[str, Source] = attrs.Factory(dict)  # texts to read instead of the file, by key
 
     def key(self, path: str) -> str:
         """The path under which a file is (or will be) loaded: the first name it was met by."""
@@ -147,7 +148,10 @@ def _refused(including: str, include: ir.Include, path: str, root: str | None) -
 
 
 def _read(path: str, workspace: Workspace, named_at: ir.Include | None) -> Loaded | None:
-    source, problems = read_source(path, named_at.target.span if named_at else None)
+    if path in workspace.given:
+        source, problems = workspace.given[path], []
+    else:
+        source, problems = read_source(path, named_at.target.span if named_at else None)
     if source is None:
         if not any(p.code in _MISSING for p in problems):
             workspace.unreadable.add(path)
