@@ -555,7 +555,7 @@ def _renamed_roles(a: _Side, b: _Side, substitutions: Counter) -> list[Change]:
     for (x, y), count in sorted(substitutions.items()):
         if count * 2 > from_x[x] and count * 2 > to_y[y] and (not used_new[x] or not used_old[y]):
             found.append(Change("renamed", "role", "role", x, y, (
-                Field("named in", _places(used_old[x]), _places(used_new[y])),
+                Field("named in", f"{x}: {_places(used_old[x])}", f"{y}: {_places(used_new[y])}"),
                 Field("replaced in", _places(count), _places(count)),
             )))
     return found

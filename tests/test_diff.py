@@ -56,6 +56,7 @@ def test_cprodo_becomes_vpp_between_fy23_q1_and_q2():
     renamed = [c for c in changes.changes if c.what == "role" and c.kind == "renamed"]
     assert [(c.old_id, c.new_id) for c in renamed] == [("CProdO", "VPP"), ("EBA", "ProductOps")]
     assert renamed[0].field("replaced in").old == "5 places"
+    assert (renamed[0].field("named in").old, renamed[0].field("named in").new) == ("CProdO: 10 places", "VPP: 11 places")
     # the items keep their own changes: who begins the alignment, who schedules the sessions
     alignment = by_id(changes, "step", "alignment")
     assert alignment.kind == "changed" and alignment.field("actors").old == "CProdO, CTO"
