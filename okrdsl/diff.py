@@ -200,8 +200,6 @@ def likeness(a: Sequence[str], b: Sequence[str]) -> float:
         return 1.0
     if not a or not b:
         return 0.0
-    if (Counter(a) & Counter(b)).total() * 2 / (len(a) + len(b)) < 0.05:
-        return 0.0
     previous = [0] * (len(b) + 1)
     for x in a:
         current = [0]
@@ -216,10 +214,11 @@ def overlap(a: Sequence[str], b: Sequence[str]) -> float:
     return 1.0 if not sa and not sb else len(sa & sb) / len(sa | sb)
 
 
-def pair(old: list, new: list, key: Callable, score: Callable, kind_of: Callable = lambda x: "") \
-        -> tuple[list[tuple[int, int]], list[int], list[int]]:
+def pair(old: list, new: list, key: Callable, score: Callable, kind_of: Callable = lambda x: "",
+         tokens: Callable | None = None) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Match two lists: by `key` first, then by `score` (at least MATCH_AT, best first). Gives the
-    matched index pairs, then the old and the new indexes left over."""
+    matched index pairs, then the old and the new indexes left over. With `tokens`, only things
+    that share a token are scored (a pair that shares none must score below MATCH_AT)."""
     pairs: list[tuple[int, int]] = []
     by_key: dict[tuple, list[int]] = {}
     for j, thing in enumerate(new):
@@ -233,10 +232,16 @@ def pair(old: list, new: list, key: Callable, score: Callable, kind_of: Callable
                 taken_new.add(j)
                 break
     candidates = []
+    index: dict[str, set[int]] = {}
+    for j, b in enumerate(new):
+        for token in tokens(b) if tokens is not None and j not in taken_new else ():
+            index.setdefault(token, set()).add(j)
     for i, a in enumerate(old):
         if i in taken_old:
             continue
-        for j, b in enumerate(new):
+        near = sorted(set().union(*(index.get(t, ()) for t in tokens(a)))) if tokens is not None else range(len(new))
+        for j in near:
+            b = new[j]
             if j not in taken_new and kind_of(a) == kind_of(b):
                 value = score(a, b)
                 if value >= MATCH_AT:
@@ -418,12 +423,23 @@ def _item_actors(item: ir.Item, side: _Side) -> list[str]:
 
 def _items(a: _Side, b: _Side, phase_pairs: dict[str, str]) -> tuple[list[Change], Counter]:
     old, new = a.items(), b.items()
+    text = {id(x[1]): _item_text(x[1]) for x in old + new}
+    bags = {key: Counter(value) for key, value in text.items()}
+    actors = {id(x[1]): _item_actors(x[1], a) for x in old} | {id(y[1]): _item_actors(y[1], b) for y in new}
 
     def score(x, y) -> float:
-        return (TEXT_WEIGHT * likeness(_item_text(x[1]), _item_text(y[1]))
-                + ACTOR_WEIGHT * overlap(_item_actors(x[1], a), _item_actors(y[1], b)))
+        p, q = id(x[1]), id(y[1])
+        by_actors = ACTOR_WEIGHT * overlap(actors[p], actors[q])
+        size = len(text[p]) + len(text[q])
+        at_most = 2 * (bags[p] & bags[q]).total() / size if size else 1.0  # the likeness cannot be higher
+        if TEXT_WEIGHT * at_most + by_actors < MATCH_AT:
+            return 0.0
+        return TEXT_WEIGHT * likeness(text[p], text[q]) + by_actors
 
-    pairs, left_old, left_new = pair(old, new, lambda x: x[1].key, score, lambda x: x[1].kind)
+    def tokens(x) -> set[str]:  # with no word in common, a pair scores at most ACTOR_WEIGHT < MATCH_AT
+        return set(text[id(x[1])]) or {""}
+
+    pairs, left_old, left_new = pair(old, new, lambda x: x[1].key, score, lambda x: x[1].kind, tokens)
     same_quarter = a.quarter == b.quarter
     found, substitutions = [], Counter()
     for i, j in pairs:
@@ -597,7 +613,7 @@ def _title_score(x, y) -> float:
 
 def _objectives(x: ir.OkrSet, y: ir.OkrSet, a: _Side, b: _Side, substitutions: Counter) -> list[Change]:
     def compare(old, new, what, fields_of, key=lambda o: o.id.value):
-        pairs, left_old, left_new = pair(old, new, key, _title_score)
+        pairs, left_old, left_new = pair(old, new, key, _title_score, tokens=lambda o: set(words(o.title)) or {""})
         found = []
         for i, j in pairs:
             fields = _fields(fields_of(old[i]), fields_of(new[j]))
