@@ -41,8 +41,10 @@ from typing import Callable, Literal, Sequence
 import attrs
 
 from okrdsl import ir
+from okrdsl.diff_fields import (
+    artifact_fields, item_fields, phase_fields, process_fields, role_fields,
+)
 from okrdsl.link import Linked, texts
-from okrdsl.schedule import written_time
 from okrdsl.source import Span, span_field
 from okrdsl.symbols import scope_of
 
@@ -172,18 +174,20 @@ def diff(old: Linked | ir.Spec, new: Linked | ir.Spec) -> Changes:
     found += _includes(a.spec, b.spec)
     roles = _declared(
         [r for s in a.visible for r in s.roles], [r for s in b.visible for r in s.roles], "role", "role",
-        lambda r: r.id.value, lambda r: r.title, _role_fields)
+        lambda r: r.id.value, lambda r: r.title, role_fields)
     found += roles
     found += _declared(
         [x for s in a.visible for x in s.artifacts], [x for s in b.visible for x in s.artifacts], "artifact",
-        "artifact", lambda x: x.id.value, lambda x: x.title, _artifact_fields, also=lambda x: x.url)
+        "artifact", lambda x: x.id.value, lambda x: x.title, artifact_fields, also=lambda x: x.url)
     phase_pairs, phase_changes = _match_phases(a.phases(), b.phases())
     found += phase_changes
     item_changes, substitutions = _items(a, b, phase_pairs)
-    policy = _policy(scope_of(list(a.visible)).policy, scope_of(list(b.visible)).policy)
-    okr_changes = _okrs(a, b, substitutions)
+    from okrdsl.diff_okrs import okr_changes, policy_changes  # which use this module's matching
+
+    policy = policy_changes(scope_of(list(a.visible)).policy, scope_of(list(b.visible)).policy)
+    okrs = okr_changes(a, b, substitutions)
     found += _renamed_roles(a, b, substitutions)
-    found += item_changes + policy + okr_changes
+    found += item_changes + policy + okrs
     return Changes(a.spec.path, b.spec.path, tuple(found))
 
 
@@ -289,58 +293,20 @@ def _declared(old: list, new: list, what: str, section: str, key, title, fields_
     return found
 
 
-def _names(names) -> str:
-    return ", ".join(str(n) for n in names)
-
-
-def _lines(values) -> str:
-    return "\n".join(values)
-
-
-def _link(link: ir.Link | None) -> str | None:
-    if link is None:
-        return None
-    return f"<{link.url}>" + (f' "{link.title}"' if link.title else "")
-
-
-def _role_fields(role: ir.Role) -> dict:
-    return {"title": role.title, "aka": _names(role.aliases), "handle": role.handle,
-            "duties": _lines(d.value for d in role.duties)}
-
-
-def _artifact_fields(artifact: ir.Artifact) -> dict:
-    return {"kind": artifact.kind, "title": artifact.title, "link": _link(artifact.link)}
-
-
-# --- process, includes, phases, policy -------------------------------------------------------------
+# --- process, includes, phases -------------------------------------------------------------
 
 
 def _process(old: ir.Process | None, new: ir.Process | None) -> list[Change]:
     if old is None and new is None:
         return []
-    a = _process_fields(old) if old is not None else {}
-    b = _process_fields(new) if new is not None else {}
+    a = process_fields(old) if old is not None else {}
+    b = process_fields(new) if new is not None else {}
     fields = _fields(a, b)
     if not fields:
         return []
     kind = "added" if old is None else "removed" if new is None else "changed"
     return [Change(kind, "process", "process", "process" if old else None, "process" if new else None,
                    fields, old.span if old else None, new.span if new else None)]
-
-
-def _process_fields(process: ir.Process) -> dict:
-    found = {
-        "title": process.title,
-        "quarter": str(process.quarter) if process.quarter is not None else None,
-        "fiscal year": f"starts in month {process.fiscal_year.start_month}, named by {process.fiscal_year.named_by} year",
-        "weekends": process.weekends,
-        "weeks start": process.weeks_start,
-    }
-    for kind in ("learnings", "feedback", "video", "link"):
-        found[kind] = _lines(_link(written.link) for written in process.links if written.kind == kind)
-    found["intro"] = _lines(t.value for t in process.intro)
-    found["notes"] = _lines(t.value for t in process.notes)
-    return found
 
 
 def _includes(old: ir.Spec, new: ir.Spec) -> list[Change]:
@@ -355,53 +321,8 @@ def _includes(old: ir.Spec, new: ir.Spec) -> list[Change]:
 def _match_phases(old: list[ir.Phase], new: list[ir.Phase]) -> tuple[dict[str, str], list[Change]]:
     """The new id of each old phase that has one, and the changes of the phases themselves."""
     pairs, _, _ = pair(old, new, lambda p: p.id.value, lambda a, b: 1.0 if a.title == b.title else 0.0)
-    changes = _declared(old, new, "phase", "phase", lambda p: p.id.value, lambda p: p.title, _phase_fields)
+    changes = _declared(old, new, "phase", "phase", lambda p: p.id.value, lambda p: p.title, phase_fields)
     return {old[i].id.value: new[j].id.value for i, j in pairs}, changes
-
-
-def _phase_fields(phase: ir.Phase) -> dict:
-    return {"title": phase.title, "intro": _lines(t.value for t in phase.intro),
-            "notes": _lines(t.value for t in phase.notes)}
-
-
-def _policy(old: ir.Policy | None, new: ir.Policy | None) -> list[Change]:
-    fields = _fields(_policy_fields(old), _policy_fields(new))
-    if not fields:
-        return []
-    kind = "added" if old is None else "removed" if new is None else "changed"
-    return [Change(kind, "policy", "policy", "policy" if old else None, "policy" if new else None, fields,
-                   old.span if old else None, new.span if new else None)]
-
-
-def _policy_fields(policy: ir.Policy | None) -> dict:
-    if policy is None:
-        return {}
-    counts = [f"{c.kind} per {c.level}: {_range(c.low, c.high)}" for c in policy.counts]
-    return {
-        "company objectives": _number(policy.company_objectives),
-        "key results per objective": _range(policy.min_key_results, policy.max_key_results)
-        if policy.min_key_results is not None or policy.max_key_results is not None else None,
-        "capped levels": _names(policy.capped_levels),
-        "objectives at capped levels": _number(policy.max_capped_objectives),
-        "counts": _lines(counts),
-        "levels": _names(policy.levels),
-        "owners own their key results": "yes" if policy.own_owner else None,
-        "health": _names(policy.health),
-        "bands": _lines(f"{b.name} {b.low}..{b.high}" + (f" as {b.health}" if b.health else "") for b in policy.bands),
-        "score rollup": policy.score_rollup,
-    }
-
-
-def _number(value) -> str | None:
-    return None if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _range(low, high) -> str:
-    if low is None:
-        return f"at most {high}"
-    if high is None:
-        return f"at least {low}"
-    return str(low) if low == high else f"{low}..{high}"
 
 
 # --- items ---------------------------------------------------------------------------------------
@@ -444,7 +365,7 @@ def _items(a: _Side, b: _Side, phase_pairs: dict[str, str]) -> tuple[list[Change
     found, substitutions = [], Counter()
     for i, j in pairs:
         (p, x), (q, y) = old[i], new[j]
-        fa, fb = _item_fields(p, x, a), _item_fields(q, y, b)
+        fa, fb = item_fields(p, x, a.dates), item_fields(q, y, b.dates)
         if phase_pairs.get(p) == q:
             fa["phase"] = q  # the phase itself was renamed: its items did not move
         time_same = fa.get("time") == fb.get("time")
@@ -456,62 +377,10 @@ def _items(a: _Side, b: _Side, phase_pairs: dict[str, str]) -> tuple[list[Change
             found.append(Change("changed", x.kind, "item", x.key, y.key, fields, x.span, y.span))
         substitutions += _substitutions(_role_slots(x), _role_slots(y), a, b)
     found += [Change("removed", old[i][1].kind, "item", old[i][1].key, None,
-                     _fields(_item_fields(*old[i], a), {}), old[i][1].span) for i in left_old]
+                     _fields(item_fields(*old[i], a.dates), {}), old[i][1].span) for i in left_old]
     found += [Change("added", new[j][1].kind, "item", None, new[j][1].key,
-                     _fields({}, _item_fields(*new[j], b)), None, new[j][1].span) for j in left_new]
+                     _fields({}, item_fields(*new[j], b.dates)), None, new[j][1].span) for j in left_new]
     return found, substitutions
-
-
-def _item_fields(phase: str, item: ir.Item, side: _Side) -> dict:
-    found: dict[str, str | None] = {"phase": phase, "id": item.id.value if item.id is not None else None}
-    if isinstance(item, ir.Meeting):
-        found["title"] = item.title
-    found["time"] = _time(item)
-    found["date"] = side.dates.get(item.key)
-    if isinstance(item, ir.Meeting):
-        found.update({
-            "goal": item.goal.value if item.goal else None,
-            "agenda": _link(item.agenda),
-            "scheduled by": _names(item.scheduled_by),
-            "attendees": _names(item.attendees),
-            "length": f"{item.length_minutes} minutes" if item.length_minutes else None,
-            "fallback": _task_lines(item.fallback) if item.fallback else None,
-        })
-    else:
-        found["actors"] = _names(item.actors)
-        found["text"] = item.text.value
-    if isinstance(item, ir.Permission):
-        found["approvals"] = _lines(_approval(approval) for approval in item.approvals)
-    else:
-        found["led by"] = _names(item.led_by) if not isinstance(item, ir.Meeting) else None
-        found["after"] = _names(ir.after_of(item))
-    if isinstance(item, (ir.Step, ir.Cadence)):
-        found["tasks"] = _lines(line for task in item.tasks for line in _task_lines(task).split("\n"))
-    found["notes"] = _lines(n.value for n in item.notes)
-    return found
-
-
-def _time(item: ir.Item) -> str | None:
-    written = written_time(item)
-    ranged = item if isinstance(item, ir.Cadence) else item.when if isinstance(ir.time_of(item), ir.Recurrence) else None
-    if ranged is not None:
-        written += (f" from {ranged.start.text}" if ranged.start else "") + (f" until {ranged.until.text}" if ranged.until else "")
-    return written or None
-
-
-def _task_lines(task: ir.Task, depth: int = 0) -> str:
-    pad = "  " * depth
-    head = f"{_names(task.actors)} {task.text.value}" if task.actors else f'"{task.text.value}"'
-    lines = [pad + head]
-    lines += [f"{pad}  led by {_names(task.led_by)}"] if task.led_by else []
-    lines += [f"{pad}  note: {n.value}" for n in task.notes]
-    lines += [_task_lines(sub, depth + 1) for sub in task.tasks]
-    return "\n".join(lines)
-
-
-def _approval(approval: ir.Approval) -> str:
-    stages = [(" or " if stage.need == "any" else ", ").join(n.value for n in stage.roles) for stage in approval.stages]
-    return "approval from " + ", then ".join(stages)
 
 
 # --- roles renamed in use --------------------------------------------------------------------------
@@ -579,102 +448,3 @@ def _renamed_roles(a: _Side, b: _Side, substitutions: Counter) -> list[Change]:
 
 def _places(count: int) -> str:
     return f"{count} place{'s' if count != 1 else ''}"
-
-
-# --- OKR sets ------------------------------------------------------------------------------------
-
-
-def _okrs(a: _Side, b: _Side, substitutions: Counter) -> list[Change]:
-    old_sets = [s for spec in a.visible for s in spec.okr_sets]
-    new_sets = [s for spec in b.visible for s in spec.okr_sets]
-    quarter = lambda s: str(s.quarter) if s.quarter is not None else ""  # noqa: E731
-    pairs, left_old, left_new = pair(old_sets, new_sets, quarter, lambda x, y: 1.0)
-    found = []
-    for i, j in pairs:
-        x, y = old_sets[i], new_sets[j]
-        if quarter(x) != quarter(y):
-            found.append(Change("changed", "okr set", "okrs", quarter(x), quarter(y),
-                                (Field("quarter", quarter(x), quarter(y)),), x.span, y.span))
-        found += _objectives(x, y, a, b, substitutions)
-    for i in left_old:
-        found.append(Change("removed", "okr set", "okrs", quarter(old_sets[i]), None,
-                            (Field("objectives", str(len(old_sets[i].objectives)), None),), old_sets[i].span))
-        found += _objectives(old_sets[i], ir.OkrSet(None), a, b, substitutions)
-    for j in left_new:
-        found.append(Change("added", "okr set", "okrs", None, quarter(new_sets[j]),
-                            (Field("objectives", None, str(len(new_sets[j].objectives))),), None, new_sets[j].span))
-        found += _objectives(ir.OkrSet(None), new_sets[j], a, b, substitutions)
-    return found
-
-
-def _title_score(x, y) -> float:
-    return likeness(words(x.title), words(y.title))
-
-
-def _objectives(x: ir.OkrSet, y: ir.OkrSet, a: _Side, b: _Side, substitutions: Counter) -> list[Change]:
-    def compare(old, new, what, fields_of, key=lambda o: o.id.value):
-        pairs, left_old, left_new = pair(old, new, key, _title_score, tokens=lambda o: set(words(o.title)) or {""})
-        found = []
-        for i, j in pairs:
-            fields = _fields(fields_of(old[i]), fields_of(new[j]))
-            kind = "renamed" if key(old[i]) != key(new[j]) else "changed"
-            if fields or kind == "renamed":
-                found.append(Change(kind, what, "okrs", key(old[i]), key(new[j]), fields, old[i].span, new[j].span))
-            before = Counter(a.canonical(n.value) for n in old[i].owners)
-            after = Counter(b.canonical(n.value) for n in new[j].owners)
-            lost, gained = before - after, after - before
-            if len(lost) == 1 and len(gained) == 1:
-                substitutions[(next(iter(lost)), next(iter(gained)))] += 1
-        found += [Change("removed", what, "okrs", key(old[i]), None, _fields(fields_of(old[i]), {}), old[i].span)
-                  for i in left_old]
-        found += [Change("added", what, "okrs", None, key(new[j]), _fields({}, fields_of(new[j])), None, new[j].span)
-                  for j in left_new]
-        return found
-
-    found = compare(list(x.objectives), list(y.objectives), "objective", _objective_fields)
-    old_krs = [(o.id.value, kr) for o in x.objectives for kr in o.key_results]
-    new_krs = [(o.id.value, kr) for o in y.objectives for kr in o.key_results]
-    found += compare([_KR(o, kr) for o, kr in old_krs], [_KR(o, kr) for o, kr in new_krs], "key result", _kr_fields)
-    return found
-
-
-@attrs.frozen
-class _KR:
-    """A key result with the id of its objective, so that moving it to another objective is a change."""
-
-    objective: str
-    kr: ir.KeyResult
-
-    @property
-    def id(self) -> ir.Name:
-        return self.kr.id
-
-    @property
-    def title(self) -> str:
-        return self.kr.title
-
-    @property
-    def owners(self):
-        return self.kr.owners
-
-    @property
-    def span(self):
-        return self.kr.span
-
-
-def _objective_fields(objective: ir.Objective) -> dict:
-    return {"level": objective.level, "title": objective.title, "owners": _names(objective.owners),
-            "aligns to": objective.aligns.value if objective.aligns else None,
-            "links": _lines(_link(link) for link in objective.links)}
-
-
-def _kr_fields(found: _KR) -> dict:
-    kr = found.kr
-    return {"objective": found.objective, "title": kr.title,
-            "owners": _names(kr.owners) if not kr.owners_inherited else None,
-            "target": kr.target, "progress": _percent(kr.progress), "score": _percent(kr.score),
-            "health": kr.health, "links": _lines(_link(link) for link in kr.links)}
-
-
-def _percent(value: float | None) -> str | None:
-    return None if value is None else f"{value:g}%"
