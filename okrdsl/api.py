@@ -27,7 +27,7 @@ class Loaded(NamedTuple):
 
 def load_source(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> Loaded:
     """Parse and build one file's text; `calendar` is what its process uses where it does not say."""
-    parsed = parse(source)
+    parsed = parse(source, calendar)
     spec, built = build(source, parsed.tree, parsed.comments, calendar)
     diagnostics = list(parsed.diagnostics) + built
     if parsed.tree is not None and not parsed.diagnostics and not any(isinstance(c, Tree) for c in parsed.tree.children):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import io
 import typing
 
 import attrs
@@ -21,6 +22,7 @@ from okrdsl.dates import quarter_for
 from okrdsl.link import Linked, link
 from okrdsl.schedule import Schedule, schedule_spec
 from okrdsl.scoring import Scoring, scoring
+from okrdsl.source import Source, normalise_newlines
 from okrdsl.symbols import scope_of
 
 
@@ -161,6 +163,14 @@ class _Chooser:
                        for pattern, words in config.per_file_ignores)
 
 
+def check_text(path: str, text: str, root: str | None = None, settings: Settings | None = None) -> CheckResult:
+    """Check `text` as if it were the file at `path`, which need not exist: its includes are
+    read from beside `path`, inside `path`'s project (or `root`), and its configuration is
+    `path`'s. `okrdsl diff --git-driver` checks an old version of a file this way, which git
+    gives as a temporary file."""
+    return check([STDIN], root=root, settings=settings, stdin=(path, io.BytesIO(text.encode("utf-8"))))
+
+
 @attrs.frozen
 class Scheduled:
     """What `okrdsl schedule` shows: the schedule (None when the spec could not be read in
@@ -220,10 +230,12 @@ class Compiled:
 
 
 def compile_file(path: str, quarter: str | None = None, root: str | None = None,
-                 settings: Settings | None = None) -> Compiled:
+                 settings: Settings | None = None, text: str | None = None) -> Compiled:
     """Check one spec and link it, with its schedule when a quarter is known (its own, or
-    `quarter`). A UsageProblem says why `quarter` cannot be used."""
-    checked = check([path], root=root, settings=settings)
+    `quarter`). A UsageProblem says why `quarter` cannot be used. With `text`, that text
+    is checked as if it were the file at `path` (see check_text)."""
+    checked = (check([path], root=root, settings=settings) if text is None
+               else check_text(path, text, root, settings))
     key = checked.workspace.key(path)
     loaded = checked.workspace.files.get(key)
     if loaded is None or any(d.severity is Severity.ERROR for d in checked.diagnostics):

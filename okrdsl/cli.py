@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from okrdsl.diagnostics import UsageProblem
+from okrdsl.diagnostics import Severity, UsageProblem
 
 EXIT_CODES = """\b
 Exit codes:
@@ -195,7 +195,7 @@ def check(paths, output_format, select, ignore, strict, exit_zero, statistics, q
         raise click.UsageError(shown(str(error))) from None
     if output_file is not None:
         report = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count)
-        _write(output_file, report + "\n" if report else "")
+        _write(output_file, report + "\n" if report else "", read=result.workspace.sources)
         output_format = "text"
     if statistics:
         from okrdsl.report.text import statistics as show
@@ -212,11 +212,17 @@ def check(paths, output_format, select, ignore, strict, exit_zero, statistics, q
             _echo(output)
 
 
-def _write(path: str, text: str) -> None:
-    """Write an output file whole (see files.write_atomic), or stop with exit code 2 and why."""
+def _write(path: str, text: str, read=()) -> None:
+    """Write an output file whole (see files.write_atomic), or stop with exit code 2 and why.
+    A path that is one of the specs just `read` (the spec compiled, a file it includes) is
+    refused: writing there would replace the user's spec with the output."""
     from okrdsl.files import write_atomic
     from okrdsl.report.safe import shown
 
+    target = os.path.realpath(path)
+    if any(os.path.realpath(spec) == target for spec in read):
+        raise click.BadParameter(f"{shown(path)} is a spec okrdsl has just read: writing the output there would "
+                                 "replace it; name another file", param_hint="the output file")
     try:
         write_atomic(path, text)
     except OSError as error:
@@ -401,7 +407,7 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
         with _exiting(0):
             click.echo(emitted.text, nl=False)
         return
-    _write(output, emitted.text)
+    _write(output, emitted.text, read=result.sources)
     sys.exit(0)
 
 
@@ -497,6 +503,170 @@ def _fmt_summary(results, writing: bool) -> str:
     if stopped:
         parts.append(f"{plural(stopped, 'file')} with errors left untouched")
     return ", ".join(parts)
+
+
+DIFF_EXIT_CODES = """\b
+Exit codes (as diff's):
+  0  the specs say the same thing
+  1  they differ
+  2  trouble: a usage error, a spec with errors (printed on standard error),
+     or an internal error in okrdsl
+With --git-driver the exit code is 0 whenever the changes were shown, as git
+expects of a diff driver; a spec with errors is then shown as a text diff."""
+
+GIT_DRIVER_ARGS = ("path", "old-file", "old-hex", "old-mode", "new-file", "new-hex", "new-mode")
+
+
+@main.command("diff", epilog=DIFF_EXIT_CODES)
+@click.argument("specs", nargs=-1, type=click.Path(readable=False, path_type=str), metavar="OLD NEW")
+@click.option("--format", "output_format", type=_Formats("okrdsl.emit.changes"), default="text", show_default=True,
+              help="text for people, json for tools, markdown for a merge request's description.")
+@click.option("--git-driver", is_flag=True,
+              help="Take git's 7 arguments (path old-file old-hex old-mode new-file new-hex new-mode), for "
+                   "`git config diff.okrdsl.command 'okrdsl diff --git-driver'`.")
+@ROOT_OPTION
+def diff_command(specs, output_format, git_driver, root) -> None:
+    """Show what changed between two specs: roles, steps and meetings, links, policy, OKRs."""
+    from okrdsl.emit.changes import FORMATS
+    from okrdsl.report.safe import shown
+
+    if git_driver or (len(specs) == len(GIT_DRIVER_ARGS) and _git_args(specs)):
+        if len(specs) != len(GIT_DRIVER_ARGS):
+            raise click.UsageError(f"--git-driver takes git's {len(GIT_DRIVER_ARGS)} arguments "
+                                   f"({' '.join(GIT_DRIVER_ARGS)}), not {len(specs)}")
+        _git_diff(specs, output_format, root)
+        return
+    if len(specs) != 2:
+        raise click.UsageError(f"give two specs, OLD and NEW, not {len(specs)}")
+    for spec in specs:
+        if os.path.isdir(spec):
+            raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file", param_hint="OLD NEW")
+    from okrdsl.diff import diff
+
+    old, new = (_side(spec, root) for spec in specs)
+    if old.linked is None or new.linked is None:
+        with _exiting(2):
+            _print_diagnostics(_errors(old) + _errors(new), {**old.sources, **new.sources})
+    changes = diff(old.linked, new.linked)
+    with _exiting(1 if changes else 0):
+        _echo(FORMATS[output_format](changes, style=click.style))
+
+
+def _side(path: str, root, text: str | None = None, shown_as: str | None = None):
+    """One side of a diff, checked and linked (`linked` None when it has errors); /dev/null is
+    an empty spec, as git gives for a file added or deleted."""
+    from okrdsl import ir
+    from okrdsl.check import Compiled, compile_file
+    from okrdsl.link import link
+
+    if path == os.devnull and text is None:
+        return Compiled(link([ir.Spec(shown_as or path)], None), (), {})
+    return compile_file(shown_as or path, root=root, text=text)
+
+
+def _errors(compiled) -> tuple:
+    return tuple(d for d in compiled.diagnostics if d.severity is Severity.ERROR)
+
+
+def _git_args(args) -> bool:
+    """Whether arguments look like the 7 git gives an external diff driver."""
+    import re
+
+    hexes, modes = (args[2], args[5]), (args[3], args[6])
+    return all(re.fullmatch(r"[0-9a-f]{7,64}|\.", h) for h in hexes) and all(re.fullmatch(r"[0-7]{6}|\.", m) for m in modes)
+
+
+def _git_diff(args, output_format, root) -> None:
+    """`okrdsl diff` as git's diff driver: the old and new files are read from where git put
+    them, but checked as the file at `path`, so that its includes are found beside it."""
+    import difflib
+
+    from okrdsl.diff import diff
+    from okrdsl.emit.changes import FORMATS
+    from okrdsl.files import read_source
+    from okrdsl.report.safe import shown
+
+    path, old_file, new_file = args[0], args[1], args[4]
+    sides, texts = [], []
+    for given, label in ((old_file, "a/"), (new_file, "b/")):
+        if given == os.devnull:
+            sides.append(_side(given, root, shown_as=path))
+            texts.append("")
+            continue
+        source, problems = read_source(given)
+        if source is None:
+            with _exiting(2):
+                _print_diagnostics(problems, {})
+        texts.append(source.text)
+        same = os.path.exists(path) and os.path.samefile(given, path)
+        sides.append(_side(path, root) if same else _side(given, root, text=source.text, shown_as=path))
+    old, new = sides
+    with _exiting(0):
+        click.echo(f"okrdsl diff a/{shown(path)} b/{shown(path)}")
+        if old.linked is None or new.linked is None:
+            _print_diagnostics(_errors(old) + _errors(new), {**old.sources, **new.sources})
+            click.echo(f"{shown(path)} has errors (above), so here is a diff of its text:")
+            lines = difflib.unified_diff(texts[0].splitlines(), texts[1].splitlines(), f"a/{path}", f"b/{path}",
+                                         lineterm="")
+            click.echo("\n".join(shown(line) for line in lines))
+            return
+        changes = diff(old.linked, new.linked)
+        import attrs
+
+        changes = attrs.evolve(changes, old_path=f"a/{path}", new_path=f"b/{path}")
+        _echo(FORMATS[output_format](changes, style=click.style))
+
+
+NEW_EXIT_CODES = """\b
+Exit codes:
+  0  the new spec was written (its placeholders are listed on standard error)
+  1  the spec given with --from has errors: nothing is written
+  2  usage error (FILE exists and --force was not given, say), or an internal error in okrdsl"""
+
+
+@main.command(epilog=NEW_EXIT_CODES)
+@click.option("--from", "source_path", type=click.Path(readable=False, dir_okay=False, path_type=str), required=True,
+              metavar="SPEC", help="The spec of the quarter to start from.")
+@click.option("--quarter", metavar="Q", help="The new quarter (FY23-Q4, FY23 Q4 or fy23q4); default: the one after SPEC's.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
+              help="Write the new spec to FILE (whole, or not at all) instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@ROOT_OPTION
+def new(source_path, quarter, output, force, root) -> None:
+    """Start the next quarter's spec from this one's: quarter and titles updated, last feedback
+    as learnings, the new quarter's own links as <TODO> placeholders, everything else kept."""
+    from okrdsl.check import check as run_check
+    from okrdsl.diagnostics import UsageProblem as Problem
+    from okrdsl.new import next_quarter
+    from okrdsl.report.safe import shown
+
+    if output is not None and os.path.lexists(output) and not force:
+        raise click.UsageError(f"{shown(output)} exists: give --force to replace it")
+    checked = run_check([source_path], root=root)
+    errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
+    key = checked.workspace.key(source_path)
+    if errors or key not in checked.workspace.files:
+        with _exiting(1):
+            _print_diagnostics(errors, checked.workspace.sources)
+    try:
+        text, placeholders = next_quarter(checked.workspace.sources[key], checked.workspace.files[key].spec,
+                                          quarter, output, output or "<stdout>")
+    except Problem as error:
+        raise click.UsageError(shown(str(error))) from None
+    from okrdsl.source import Source
+
+    shown_in = {output or "<stdout>": Source(output or "<stdout>", text)}
+    if output is None:
+        with _exiting(0):
+            _print_diagnostics(placeholders, shown_in)
+            click.echo(text, nl=False)
+        return
+    _write(output, text)
+    with _exiting(0):
+        _print_diagnostics(placeholders, shown_in)
+        left = f": fill in the {len(placeholders)} placeholder{'s' if len(placeholders) != 1 else ''} above" \
+            if placeholders else ""
+        click.echo(f"okrdsl: wrote {shown(output)}{left}", err=True)
 
 
 @main.command()

@@ -15,7 +15,7 @@ import attrs
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from okrdsl import codes
+from okrdsl import codes, ir
 from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, parse_month, parse_quarter, week_start
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, keyword_hint, parser
@@ -34,7 +34,8 @@ class Parsed:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def parse(source: Source) -> Parsed:
+def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> Parsed:
+    """Parse one file; `calendar` is what its process uses where it does not say (for hints)."""
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     diagnostics: list[Diagnostic] = []
     blanked: set[int] = set()
@@ -43,7 +44,7 @@ def parse(source: Source) -> Parsed:
             tree = parser().parse(text)
             return Parsed(tree, _comments(tree), tuple(diagnostics))
         except (UnexpectedInput, IndentationError_, JoinedWord) as error:
-            diagnostic = _diagnose(source, text, error)
+            diagnostic = _diagnose(source, text, error, calendar)
             cascade = _is_cascade(error) and _after_blanked(text, diagnostic.span.line, blanked)
             if not cascade:
                 diagnostics.append(diagnostic)
@@ -126,7 +127,7 @@ def _blank_statement(text: str, line: int, blanked: set[int]) -> str:
     return "\n".join(lines)
 
 
-def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
+def _diagnose(source: Source, text: str, error: Exception, calendar: ir.CalendarDefaults) -> Diagnostic:
     offset = getattr(error, "pos_in_stream", None)
     if isinstance(error, UnexpectedToken):
         offset = error.token.start_pos
@@ -163,7 +164,7 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
                    f"this line is indented by {plural(error.width, 'space')}, which matches no line above it",
                    hint=f"indent it by {levels} spaces, like a line above it")
     if isinstance(error, UnexpectedCharacters):
-        return _unexpected_characters(source, text, error)
+        return _unexpected_characters(source, text, error, calendar)
     if isinstance(error, UnexpectedToken) and error.token.type == "$END" or isinstance(error, UnexpectedEOF):
         offset = len(source.text)
         expected = describe_expected(getattr(error, "expected", ()) or ())
@@ -195,7 +196,7 @@ def _diagnose(source: Source, text: str, error: Exception) -> Diagnostic:
     word = word if len(word) >= len(token.value) else token.value
     return _at(source, start, start + len(word), codes.SYNTAX_ERROR,
                f"unexpected {_quoted(word)}: expected {expected}",
-               hint=keyword_hint(token.value, accepted) or _shape_hint(text, start, word, accepted))
+               hint=keyword_hint(token.value, accepted) or _shape_hint(text, start, word, accepted, calendar))
 
 
 def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
@@ -218,7 +219,8 @@ def _unclosed_quote(text: str, offset: int) -> tuple[int, int] | None:
     return line_start + first, line_start + len(code.rstrip())
 
 
-def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacters) -> Diagnostic:
+def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacters,
+                           calendar: ir.CalendarDefaults) -> Diagnostic:
     offset = error.pos_in_stream
     char = text[offset] if offset < len(text) else ""
     invisible = _invisible(source, text, offset, error.allowed or ())
@@ -232,7 +234,8 @@ def _unexpected_characters(source: Source, text: str, error: UnexpectedCharacter
     expected = _id_wanted(text, offset, error.allowed or ()) or describe_expected(error.allowed or ())
     return _at(source, offset, offset + max(1, len(word)), codes.SYNTAX_ERROR,
                f"unexpected {_quoted(word)}: expected {expected}",
-               hint=keyword_hint(word, error.allowed or ()) or _shape_hint(text, offset, word, error.allowed or ()))
+               hint=keyword_hint(word, error.allowed or ()) or _shape_hint(text, offset, word, error.allowed or (),
+                                                                          calendar))
 
 
 def _invisible(source: Source, text: str, offset: int, expected) -> Diagnostic | None:
@@ -281,7 +284,7 @@ LINK_PLACES = ("a link can end an artifact, objective or key result line, follow
                "key result")
 
 
-def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
+def _shape_hint(text: str, start: int, word: str, expected, calendar: ir.CalendarDefaults) -> str | None:
     """Hints for common slips that are not misspelled keywords."""
     line_before = text[text.rfind("\n", 0, start) + 1:start]
     if re.search(r"\b(week|month)\s+(end|middle)?[+-]?\d*$", line_before) and word[:1] in "+-":
@@ -304,7 +307,7 @@ def _shape_hint(text: str, start: int, word: str, expected) -> str | None:
         return f"for a window from one time to another, write between {window[1]} and {window[2]}"
     week_of = re.search(r"\bweek\s+of\s+(\d{4}-\d{2}-\d{2})", line)
     if week_of and word == "of":
-        return week_of_hint(text, week_of[1])
+        return week_of_hint(text, week_of[1], calendar)
     if re.fullmatch(r"<[^<>\s]+>", word) and "LINK" not in set(expected):
         return LINK_PLACES
     if word.startswith("<") and ">" in text[start:text.find("\n", start)]:
@@ -346,19 +349,21 @@ def _at(source: Source, start: int, end: int, code: codes.Code, message: str, hi
     return Diagnostic(code.id, code.severity, message, source.span(start, end), hint)
 
 
-def week_of_hint(text: str, written: str) -> str:
+def week_of_hint(text: str, written: str, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> str:
     """The hint for `week of DATE`: the `week N` that holds the date, when the file's
-    process names its quarter (and calendar) in a form that can be read here."""
+    process names its quarter in a form that can be read here; its calendar is the one the
+    file writes, else `calendar` (okrdsl's defaults, or the configuration's)."""
     general = "write week N: week 0 is the week that holds the quarter's first day, week -1 the one before"
     quarter = re.search(r'^process\s+"[^"\n]*"\s+for\s+(\S+)', text, re.MULTILINE)
     month = re.search(r"^\s+fiscal\s+year\s+starts\s+(\w+)(?:\s+named\s+by\s+(end|start))?", text, re.MULTILINE)
     weeks = re.search(r"^\s+weeks\s+start\s+(\w+)", text, re.MULTILINE)
     try:
         day = datetime.date.fromisoformat(written)
-        fiscal = FiscalCalendar(parse_month(month[1]) if month else 2, month[2] or "end" if month else "end")
+        fiscal = FiscalCalendar(parse_month(month[1]) if month else calendar.start_month,
+                                (month[2] or calendar.named_by) if month else calendar.named_by)
         year, number = parse_quarter(quarter[1]) if quarter else (None, None)
         first_weekday = next(d for d in WEEKDAY_NUMBERS if weeks and d.startswith(weeks[1].lower()[:3])) \
-            if weeks else "monday"
+            if weeks else calendar.weeks_start
     except (ValueError, TypeError, StopIteration):
         return general
     if year is None:

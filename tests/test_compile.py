@@ -283,3 +283,18 @@ def test_inserting_a_step_above_another_keeps_every_id(tmp_path):
 
     assert [i for i in ids(after) if i != "kickoff/productops-opens-the-planning-issue"] == ids(before)
     assert len(ids(after)) == len(ids(before)) + 1
+
+
+@pytest.mark.parametrize("target", ["q.okrp", "roles.okrp", "./sub/../q.okrp"])
+def test_o_never_overwrites_the_spec_or_a_file_it_includes(tmp_path, target):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub").mkdir()
+    roles = (ROOT / "specs" / "roles.okrp").read_text(encoding="utf-8")
+    spec = 'include "roles.okrp"\n\nprocess "Q" for FY23-Q3\n\nphase p "P"\n  at -4w: PM drafts the OKRs\n'
+    (tmp_path / "roles.okrp").write_text(roles, encoding="utf-8")
+    (tmp_path / "q.okrp").write_text(spec, encoding="utf-8")
+    result = compile_("q.okrp", "--to", "json", "-o", target, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "is a spec okrdsl has just read: writing the output there would replace it" in result.stderr
+    assert (tmp_path / "q.okrp").read_text(encoding="utf-8") == spec
+    assert (tmp_path / "roles.okrp").read_text(encoding="utf-8") == roles

@@ -263,3 +263,14 @@ def test_stdin_obeys_the_limits_and_the_include_hardening(project):
 def test_stdin_filename_needs_a_dash(project):
     code, output = run("--stdin-filename", "q.okrp", "roles.okrp")
     assert code == 2 and "give - as the path too" in output
+
+
+def test_the_week_of_hint_counts_weeks_in_the_configured_fiscal_year(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.okrdsl]\nfiscal-year-start = "January"\n', encoding="utf-8")
+    (tmp_path / "t.okrp").write_text('roles\n  CoS "Chief of Staff"\n\nprocess "T" for FY26-Q1\n\n'
+                                     'phase p "P"\n  at week of 2025-12-15: CoS opens the issue\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "t.okrp")])
+    assert result.exit_code == 1
+    assert ("= hint: write week -2: 2025-12-15 is in week -2 of FY26-Q1, counted from the week that holds "
+            "its first day (2026-01-01)") in result.output

@@ -245,3 +245,10 @@ def test_quiet_on_a_clean_check_prints_nothing(tmp_path):
     path = tmp_path / "ok.okrp"
     path.write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
     assert run("check", "-q", "--ignore", "OKR501", str(path)) == (0, "")
+
+
+def test_an_output_file_is_never_a_spec_just_checked(broken):
+    code, output = run("check", "--format", "json", "--output-file", broken, broken)
+    assert code == 2
+    assert "is a spec okrdsl has just read" in output
+    assert Path(broken).read_text(encoding="utf-8") == BROKEN

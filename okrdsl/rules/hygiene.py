@@ -10,6 +10,7 @@ from okrdsl import ir
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, Finding, rule
 from okrdsl.confusables import describe_difference, skeleton
+from okrdsl.new import is_placeholder, placeholder_message, placeholders
 from okrdsl.symbols import declarations, role_references, text_references, works
 
 WARNING = Severity.WARNING
@@ -203,7 +204,7 @@ def not_a_web_link(context: Context):
     """
     for file in context.files():
         for url, span in _links(file.spec):
-            if not _URL.fullmatch(url):
+            if not _URL.fullmatch(url) and not is_placeholder(url):  # OKR514 names what to fill in
                 yield Finding(span, f"<{url}> is not a web address", "write it in full, starting with https://")
 
 
@@ -327,3 +328,25 @@ def item_without_id(context: Context):
             yield Finding(line, f'{kind} "{item.key}" has no id of its own, so rewording it changes its id',
                           "give it one with `as` right before the colon, such as `at -4w as draft:`"
                           if kind == "step" else "give it one with `as` right before the colon")
+
+
+@rule("OKR514", "placeholder-link", WARNING)
+def placeholder_link(context: Context):
+    """A link is still a placeholder, `<TODO>`, to fill in.
+
+    `okrdsl new` starts the next quarter's spec with `<TODO>` where the new
+    quarter needs a link of its own that does not exist yet: its feedback
+    issue, its planning issue, its overview video. The warning says what each
+    one stands for, until the address is filled in.
+
+    Bad:
+        process "FY23 Q4 Product OKR Workflow" for FY23-Q4
+          feedback <TODO> "FY23-Q4 feedback issue"  # OKR514
+
+    Good:
+        process "FY23 Q4 Product OKR Workflow" for FY23-Q4
+          feedback <https://gitlab.com/gitlab-com/Product/-/issues/4500> "FY23-Q4 feedback issue"
+    """
+    for file in context.files():
+        for link, what in placeholders(file.spec):
+            yield Finding(link.span, *placeholder_message(link.url, what))
