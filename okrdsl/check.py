@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import attrs
 
 from okrdsl import codes
@@ -27,7 +29,7 @@ class CheckResult:
         return self.workspace.file_count
 
 
-def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
+def check(paths, select=(), ignore=(), root: str | None = None, unsaved: dict[str, str] | None = None) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
     `select` keeps only codes starting with one of its prefixes, and turns on
@@ -37,15 +39,25 @@ def check(paths, select=(), ignore=(), root: str | None = None) -> CheckResult:
     project folder that files and their includes must stay in (by default, each
     path's own project: see okrdsl.files.project_root). Neither
     hides an error that kept a file from being read (codes.BLOCKING): with it
-    hidden, the check would pass without checking the file.
+    hidden, the check would pass without checking the file. `unsaved` maps
+    paths to text that is read instead of what is on disk (an editor's buffers).
     """
     select, ignore = resolve_codes(select), resolve_codes(ignore)
-    files, problems = discover(paths, root)
-    workspace = load_workspace(files)
+    overlay = {os.path.realpath(path): text for path, text in (unsaved or {}).items()}
+    files, problems = discover(paths, root, overlay)
+    workspace = load_workspace(files, Workspace(unsaved=overlay))
     workspace.diagnostics.extend(problems)
     found = workspace.all_diagnostics() + run_rules(workspace, select)
     kept = [d for d in found if codes.is_blocking(d) or _selected(d.code, select, ignore)]
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)))
+
+
+def check_text(path: str, text: str, select=(), ignore=(), root: str | None = None,
+               unsaved: dict[str, str] | None = None) -> CheckResult:
+    """Check `text` as the file at `path` would be checked (its includes, the rules, and
+    everything `check` applies), without reading `path` from disk: what an editor shows
+    for a buffer as it is typed. `unsaved` gives other files' unsaved text by path."""
+    return check([path], select, ignore, root, {**(unsaved or {}), path: text})
 
 
 def _selected(code: str, select, ignore) -> bool:

@@ -124,6 +124,20 @@ def read_source(path: str, span: Span | None = None) -> tuple[Source | None, lis
             hint="save the file as UTF-8 in your editor",
             span=Span(path, line, column, line, column + 1, len(before), len(before) + 1),
         )]
+    return source_of_text(path, text)
+
+
+def source_of_text(path: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
+    """A `Source` for text that is already decoded (an editor's unsaved buffer, or a file
+    just read), held to the same limits as a file on disk: its size, and its longest line.
+    A byte order mark is dropped, and lone carriage returns become newlines."""
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        return None, [_problem(
+            path, codes.FILE_TOO_LARGE,
+            f"{path} is {_size(size)}; okrdsl reads files of up to {_size(MAX_FILE_BYTES)}",
+            hint="split it into files that include a shared one, or check that this is the file you meant",
+        )]
     if text.startswith("\ufeff"):
         text = text[1:]
     source = Source(path, normalise_newlines(text))
@@ -157,12 +171,14 @@ def _first_long_line(source: Source) -> Diagnostic | None:
     return None
 
 
-def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+def discover(paths, root: str | None = None, unsaved=()) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     """The .okrp files named by `paths`, each with its project root: files as given,
     folders searched (without following links to folders, and without reading a linked
     file outside the project).
 
     A file named twice (or by two paths, such as relative and absolute) is listed once.
+    A path whose real path is in `unsaved` (an editor's new buffer) is taken as a file
+    even when nothing is on disk yet.
     """
     found: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
@@ -173,6 +189,11 @@ def discover(paths, root: str | None = None) -> tuple[list[tuple[str, str]], lis
                                      "no such file or folder: the path holds a NUL character"))
             continue
         its_root = root or project_root(path)
+        if os.path.realpath(path) in unsaved and not os.path.isdir(path):
+            refused = refuse_outside(path, its_root)
+            problems.extend([refused] if refused is not None else [])
+            found.extend([] if refused is not None else [(path, its_root)])
+            continue
         try:
             os.lstat(path)
         except FileNotFoundError:

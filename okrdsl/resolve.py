@@ -14,7 +14,7 @@ import attrs
 from okrdsl import codes, ir
 from okrdsl.api import Loaded, load_source
 from okrdsl.diagnostics import Diagnostic
-from okrdsl.files import SUFFIX, project_root, read_source, refuse_outside
+from okrdsl.files import SUFFIX, project_root, read_source, refuse_outside, source_of_text
 from okrdsl.limits import MAX_INCLUDE_DEPTH
 from okrdsl.source import Source
 
@@ -30,6 +30,8 @@ class Workspace:
     unreadable: set[str] = attrs.Factory(set)
     _keys: dict[str, str] = attrs.Factory(dict)
     _includes: dict[str, list[str]] = attrs.Factory(dict)  # each loaded file's includes, by key
+    # Text to read instead of the file on disk, by real path: an editor's unsaved buffers.
+    unsaved: dict[str, str] = attrs.Factory(dict)
 
     def key(self, path: str) -> str:
         """The path under which a file is (or will be) loaded: the first name it was met by."""
@@ -147,7 +149,11 @@ def _refused(including: str, include: ir.Include, path: str, root: str | None) -
 
 
 def _read(path: str, workspace: Workspace, named_at: ir.Include | None) -> Loaded | None:
-    source, problems = read_source(path, named_at.target.span if named_at else None)
+    text = workspace.unsaved.get(os.path.realpath(path)) if workspace.unsaved else None
+    if text is not None:
+        source, problems = source_of_text(path, text)
+    else:
+        source, problems = read_source(path, named_at.target.span if named_at else None)
     if source is None:
         if not any(p.code in _MISSING for p in problems):
             workspace.unreadable.add(path)
