@@ -79,15 +79,16 @@ class Outline:
 
 def analyse(path: str, text: str, unsaved: dict[str, str] | None = None, version: int | None = None) -> "Analysis":
     """Check `text` as the file at `path`, with other files' unsaved text read instead of the disk."""
-    return Analysis(os.path.normpath(path), version, check_text(path, text, unsaved=unsaved))
+    return Analysis(os.path.normpath(path), version, check_text(path, text, unsaved=unsaved), text)
 
 
 class Analysis:
     """One check of one open file, and what follows from it."""
 
-    def __init__(self, key: str, version: int | None, result: CheckResult) -> None:
+    def __init__(self, key: str, version: int | None, result: CheckResult, text: str | None = None) -> None:
         self.key = key
         self.version = version
+        self.text = text  # as the editor has it; None for a file read from disk
         self.result = result
         self.workspace = result.workspace
         loaded = self.workspace.files.get(key)
