@@ -7,17 +7,16 @@ import asyncio
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, default_converter, register_lsp_features
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 TIMEOUT = 30  # seconds: a loaded CI machine may be slow to start the server
-pytestmark = pytest.mark.asyncio
 
 
 def make_client() -> LanguageClient:
@@ -41,14 +40,41 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(
-    server_command=[sys.executable, "-m", "okrdsl", "lsp"], client_factory=make_client,
-    server_env={**os.environ, "OKRDSL_LSP_DELAY": "0.05"}))
-async def client(lsp_client: LanguageClient, project: Path):
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), root_uri=project.as_uri()))
-    yield
-    await lsp_client.shutdown_session()
+CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "okrdsl", "lsp"], client_factory=make_client,
+                            server_env={**os.environ, "OKRDSL_LSP_DELAY": "0.05"})
+
+
+def in_session(body):
+    """A test that runs `body(client, project)` against a fresh server process. The session
+    runs in a thread with its own event loop: a session-wide fixture (Playwright's browser)
+    may hold the main thread's loop."""
+
+    async def session(project: Path) -> None:
+        client = await CONFIG.start()
+        await client.initialize_session(types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"), root_uri=project.as_uri()))
+        try:
+            await body(client, project)
+        finally:
+            await client.shutdown_session()
+
+    def test(project: Path) -> None:
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(asyncio.wait_for(session(project), 4 * TIMEOUT))
+            except BaseException as error:  # noqa: BLE001 - raised again in the test's thread
+                failed.append(error)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    test.__name__, test.__doc__ = body.__name__, body.__doc__
+    return test
 
 
 async def published(client: LanguageClient, uri: str, version: int) -> list[types.Diagnostic]:
@@ -78,6 +104,7 @@ def position(text: str, marker: str, after: int = 0) -> types.Position:
     return types.Position(line, len(column.encode("utf-16-le")) // 2)
 
 
+@in_session
 async def test_a_misspelt_role_after_an_emoji_shows_okr102_as_it_is_typed(client: LanguageClient, project: Path):
     path = project / "plan.okrp"
     head = 'include "roles.okrp"\nphase p "P"\n  at -4w: PM drafts 🎯 目標 with '
@@ -105,6 +132,7 @@ async def test_a_misspelt_role_after_an_emoji_shows_okr102_as_it_is_typed(client
     assert await published(client, uri, 6) == []
 
 
+@in_session
 async def test_findings_match_okrdsl_check_from_the_unsaved_text(client: LanguageClient, project: Path):
     from okrdsl.check import check
 
@@ -123,6 +151,7 @@ async def test_findings_match_okrdsl_check_from_the_unsaved_text(client: Languag
                                 else types.DiagnosticSeverity.Warning)
 
 
+@in_session
 async def test_a_finding_in_an_included_file_shows_on_the_include_line(client: LanguageClient, project: Path):
     roles = project / "roles.okrp"
     roles.write_text(roles.read_text().replace('PM             "Product Manager"', 'PM             "Product Manager'))
@@ -139,6 +168,7 @@ async def test_a_finding_in_an_included_file_shows_on_the_include_line(client: L
     assert diagnostics[0].related_information[0].location.range.start.line == 16
 
 
+@in_session
 async def test_an_unsaved_include_is_read_from_the_editor(client: LanguageClient, project: Path):
     spec = project / "fy23-q3.okrp"
     spec_uri = open_document(client, spec)
@@ -156,6 +186,7 @@ async def test_an_unsaved_include_is_read_from_the_editor(client: LanguageClient
     assert '"ProductOps" is not a declared role' in {d.message for d in diagnostics}
 
 
+@in_session
 async def test_go_to_definition_of_an_actor_lands_in_roles_okrp(client: LanguageClient, project: Path):
     path = project / "fy23-q3.okrp"
     text = path.read_text()
@@ -171,6 +202,7 @@ async def test_go_to_definition_of_an_actor_lands_in_roles_okrp(client: Language
     assert alias.range.start == position(text, "session1 ")
 
 
+@in_session
 async def test_references_of_a_role_across_files(client: LanguageClient, project: Path):
     roles_path = project / "roles.okrp"
     roles = roles_path.read_text()
@@ -188,6 +220,7 @@ async def test_references_of_a_role_across_files(client: LanguageClient, project
     assert [location.range.start.line for location in found if location.uri == uri] == [roles.count("\n", 0, roles.index("CTO "))]
 
 
+@in_session
 async def test_hovering_a_step_shows_its_date(client: LanguageClient, project: Path):
     path = project / "fy23-q3.okrp"
     text = path.read_text()
@@ -201,6 +234,7 @@ async def test_hovering_a_step_shows_its_date(client: LanguageClient, project: P
     assert role.contents.value.startswith("**PLT** (role): Product Leadership Team")
 
 
+@in_session
 async def test_hovering_a_finding_shows_its_rule(client: LanguageClient, project: Path):
     path = project / "plan.okrp"
     text = 'include "roles.okrp"\nphase p "P"\n  at -4w: PMM drafts the OKRs\n'
@@ -212,6 +246,7 @@ async def test_hovering_a_finding_shows_its_rule(client: LanguageClient, project
     assert 'hint: did you mean "PM"?' in found.contents.value
 
 
+@in_session
 async def test_completion_offers_roles_ids_and_keywords(client: LanguageClient, project: Path):
     path = project / "plan.okrp"
     text = ('include "roles.okrp"\nprocess "P" for FY23-Q3\nartifact planning issue "Planning"\n'
@@ -230,6 +265,7 @@ async def test_completion_offers_roles_ids_and_keywords(client: LanguageClient, 
     assert {"at", "meeting", "every", "led by"} <= await labels("  \n", 2)
 
 
+@in_session
 async def test_the_outline_lists_phases_items_and_objectives(client: LanguageClient, project: Path):
     path = project / "fy23-q3.okrp"
     uri = open_document(client, path)
@@ -244,6 +280,7 @@ async def test_the_outline_lists_phases_items_and_objectives(client: LanguageCli
     assert okrs[0].children[0].kind == types.SymbolKind.Class
 
 
+@in_session
 async def test_a_file_with_a_syntax_error_still_has_hovers_and_symbols(client: LanguageClient, project: Path):
     path = project / "fy23-q3.okrp"
     text = path.read_text().replace('  at -5w: CEO and CoS', '  at -5w CEO and CoS')
