@@ -11,7 +11,7 @@ import attrs
 from okrdsl import codes
 from okrdsl.config import Config, Settings
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
-from okrdsl.files import SUFFIX, discover, project_root, read_stream
+from okrdsl.files import SUFFIX, discover, project_root, read_stream, source_of_text
 from okrdsl.ignores import gitignored, matches, tracked
 from okrdsl.resolve import Workspace, load_workspace
 from okrdsl.rules import all_codes, run_rules
@@ -48,7 +48,8 @@ class CheckResult:
 
 
 def check(paths, select=(), ignore=(), root: str | None = None, settings: Settings | None = None,
-          stdin: tuple[str | None, typing.BinaryIO] | None = None, tracked: bool = False) -> CheckResult:
+          stdin: tuple[str | None, typing.BinaryIO] | None = None, tracked: bool = False,
+          unsaved: dict[str, str] | None = None) -> CheckResult:
     """Check files and folders (folders are searched for *.okrp); every finding is a diagnostic.
 
     `select` keeps only codes starting with one of its prefixes, and turns on
@@ -61,7 +62,9 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
     project folder that files and their includes must stay in (by default, each
     path's own project: see okrdsl.files.project_root). `stdin` is (name, stream) of a
     spec read from standard input, checked where `paths` holds "-". With `tracked`,
-    the files checked are the .okrp files under `paths` that git tracks.
+    the files checked are the .okrp files under `paths` that git tracks. `unsaved` maps
+    paths to text read instead of the file on disk (an editor's buffers), for the files
+    checked and for what they include.
 
     Neither select, ignore, the configuration nor a suppression comment hides an
     error that kept a file from being read (codes.BLOCKING): with it hidden, the
@@ -73,6 +76,11 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
     workspace = Workspace(calendar_for=lambda path: settings.for_path(path).calendar)
     named: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
+    for path, text in (unsaved or {}).items():
+        source, unread = source_of_text(os.path.normpath(path), text)
+        problems += unread
+        if source is not None:
+            workspace.given[workspace.key(path)] = source
     if stdin is not None and STDIN in paths:
         name = os.path.normpath(stdin[0]) if stdin[0] else STDIN_NAME
         source, problems = read_stream(name, stdin[1])
@@ -163,12 +171,15 @@ class _Chooser:
                        for pattern, words in config.per_file_ignores)
 
 
-def check_text(path: str, text: str, root: str | None = None, settings: Settings | None = None) -> CheckResult:
+def check_text(path: str, text: str, root: str | None = None, settings: Settings | None = None,
+               unsaved: dict[str, str] | None = None) -> CheckResult:
     """Check `text` as if it were the file at `path`, which need not exist: its includes are
-    read from beside `path`, inside `path`'s project (or `root`), and its configuration is
-    `path`'s. `okrdsl diff --git-driver` checks an old version of a file this way, which git
-    gives as a temporary file."""
-    return check([STDIN], root=root, settings=settings, stdin=(path, io.BytesIO(text.encode("utf-8"))))
+    read from beside `path`, inside `path`'s project (or `root`), and its configuration and
+    suppressions apply as for the file. `unsaved` gives other files' text by path, read
+    instead of the disk. The language server checks an editor's buffer this way, and
+    `okrdsl diff --git-driver` the old version of a file that git gives as a temporary file."""
+    return check([STDIN], root=root, settings=settings, stdin=(path, io.BytesIO(text.encode("utf-8"))),
+                 unsaved=unsaved)
 
 
 @attrs.frozen

@@ -678,6 +678,22 @@ def schema() -> None:
         click.echo(files("okrdsl").joinpath("data", "compile.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
+@main.command()
+def lsp() -> None:
+    """Serve editors over the Language Server Protocol (standard input and output): findings as
+    you type, go to definition, references, hovers, completion and the outline. Needs the
+    optional extra: pip install 'okrdsl[lsp]'. See docs/editors.md."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        click.echo("okrdsl: the language server needs pygls, which okrdsl installs only on request: "
+                   "pip install 'okrdsl[lsp]'", err=True)
+        sys.exit(2)
+    from okrdsl.lsp.server import serve
+
+    serve()
+
+
 @contextlib.contextmanager
 def _exiting(status: int):
     """Print inside the block, then exit with `status`, decided before printing. A reader

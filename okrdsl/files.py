@@ -141,6 +141,20 @@ def decode_source(path: str, data: bytes, size: int = 0) -> tuple[Source | None,
             hint="save the file as UTF-8 in your editor",
             span=Span(path, line, column, line, column + 1, len(before), len(before) + 1),
         )]
+    return source_of_text(path, text)
+
+
+def source_of_text(path: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
+    """A `Source` for text that is already decoded (an editor's unsaved buffer, or a file
+    just read), held to the same limits as a file on disk: its size, and its longest line.
+    A byte order mark is dropped, and lone carriage returns become newlines."""
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        return None, [_problem(
+            path, codes.FILE_TOO_LARGE,
+            f"{path} is {_size(size)}; okrdsl reads files of up to {_size(MAX_FILE_BYTES)}",
+            hint="split it into files that include a shared one, or check that this is the file you meant",
+        )]
     if text.startswith("\ufeff"):
         text = text[1:]
     source = Source(path, normalise_newlines(text))

@@ -14,7 +14,7 @@ import attrs
 from okrdsl import codes, ir
 from okrdsl.api import Loaded, load_source
 from okrdsl.diagnostics import Diagnostic
-from okrdsl.files import SUFFIX, project_root, read_source, refuse_outside
+from okrdsl.files import SUFFIX, project_root, read_source, refuse_outside, source_of_text
 from okrdsl.limits import MAX_INCLUDE_DEPTH
 from okrdsl.source import Source
 
