@@ -1,15 +1,41 @@
-"""The Lark grammar, loaded once, and the words that describe its terminals to people."""
+"""The Lark grammar, loaded once, and the words that describe its terminals to people.
+
+Building the LALR tables from grammar/okrp.lark takes a few hundred milliseconds,
+more than everything else a small check does. So the analysed parser ships in the
+package as okrdsl/data/parser.json (JSON, never a pickle), made by
+`python -m okrdsl.grammar` from the grammar; `parser()` loads it in a few
+milliseconds. The file records the SHA-256 of the grammar it was made from and the
+lark version that made it: when either differs from what is installed (a grammar
+edited in a source checkout, another lark release), the tables are built from the
+grammar as before, so okrdsl is never wrong, only slower until the file is made
+again. tests/test_grammar.py fails while the file is stale.
+"""
 
 from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import importlib.resources
+import json
 from pathlib import Path
 
 from lark import Lark, Token
 
 GRAMMAR_NAME = "okrp.lark"
+TABLES_NAME = "parser.json"
+TABLES_FORMAT = 1
+
+# How the grammar is turned into a parser. Positions come from the tokens (build.py
+# reads them there), so lark does not propagate them to every tree node: that alone
+# cost about 45% of the parse.
+OPTIONS = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "propagate_positions": False,
+    "maybe_placeholders": False,
+    "keep_all_tokens": True,
+}
 
 
 def grammar_text() -> str:
@@ -21,19 +47,125 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parent.parent / "grammar" / GRAMMAR_NAME).read_text(encoding="utf-8")
 
 
+def tables_path() -> Path:
+    return Path(__file__).resolve().parent / "data" / TABLES_NAME
+
+
 @functools.lru_cache(maxsize=1)
 def parser() -> Lark:
+    text = grammar_text()
+    return load_tables(text) or build_parser(text)
+
+
+def build_parser(text: str) -> Lark:
+    """The parser analysed from the grammar's text (the slow way)."""
     from okrdsl.postlex import Postlexer
 
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        postlex=Postlexer(),
-        propagate_positions=True,
-        maybe_placeholders=False,
-        keep_all_tokens=True,
-    )
+    return Lark(text, postlex=Postlexer(), **OPTIONS)
+
+
+def grammar_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _lark_release() -> str:
+    """major.minor of the installed lark: its serialised tables keep their form within one."""
+    import lark
+
+    return ".".join(lark.__version__.split(".")[:2])
+
+
+def load_tables(text: str, path: Path | None = None) -> Lark | None:
+    """The parser from the shipped tables, or None when they are missing, unreadable, or were
+    made from another grammar, with other options or by another lark release."""
+    from okrdsl.postlex import Postlexer
+
+    try:
+        with open(path or tables_path(), encoding="utf-8") as file:
+            saved = json.load(file)
+        if (saved.get("format") != TABLES_FORMAT or saved.get("grammar_sha256") != grammar_digest(text)
+                or saved.get("lark") != _lark_release() or saved.get("options") != OPTIONS):
+            return None
+        return Lark._load_from_dict(_decode(saved["data"]), _decode(saved["memo"]), postlex=Postlexer())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_tables(path: Path | None = None) -> Path:
+    """Analyse the grammar and write the tables that `parser()` loads (`python -m okrdsl.grammar`)."""
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    text = grammar_text()
+    data, memo = build_parser(text).memo_serialize([TerminalDef, Rule])
+    data["options"] = {name: value for name, value in data["options"].items() if name != "postlex"}
+    data["parser"]["parser"] = _canonical(data["parser"]["parser"])
+    saved = {"format": TABLES_FORMAT, "grammar_sha256": grammar_digest(text), "lark": _lark_release(),
+             "options": OPTIONS, "data": _encode(data), "memo": _encode(memo)}
+    from okrdsl.files import write_atomic
+
+    target = path or tables_path()
+    write_atomic(str(target), json.dumps(saved, separators=(",", ":"), sort_keys=True) + "\n")
+    return target
+
+
+def _canonical(table: dict) -> dict:
+    """The serialised LALR table with its states and tokens numbered in a fixed order (lark
+    numbers them in the order of sets hashed by identity), so the same grammar gives the same
+    file: tokens by name, states in the order a breadth-first walk from the start meets them."""
+    names = table["tokens"]
+    token_number = {old: new for new, old in enumerate(sorted(names, key=names.__getitem__))}
+    states = table["states"]
+    starts = table["start_states"]
+    number: dict[int, int] = {}
+    queue: list[int] = []
+    for state in [starts[name] for name in sorted(starts)] + [table["end_states"][name] for name in sorted(starts)]:
+        if state not in number:
+            number[state] = len(number)
+            queue.append(state)
+    for state in queue:
+        for token in sorted(states[state], key=names.__getitem__):
+            action, argument = states[state][token]
+            if action == 0 and argument not in number:  # a shift (or a goto) to a state not yet met
+                number[argument] = len(number)
+                queue.append(argument)
+    for state in states:  # unreachable states, if lark ever made any: kept, after the rest
+        number.setdefault(state, len(number))
+    return {
+        "tokens": {token_number[old]: names[old] for old in sorted(names, key=token_number.__getitem__)},
+        "states": {number[state]: {token_number[token]: (action, number[argument] if action == 0 else argument)
+                                   for token, (action, argument) in sorted(actions.items(),
+                                                                           key=lambda item: names[item[0]])}
+                   for state, actions in sorted(states.items(), key=lambda item: number[item[0]])},
+        "start_states": {name: number[state] for name, state in starts.items()},
+        "end_states": {name: number[state] for name, state in table["end_states"].items()},
+    }
+
+
+_PAIRS = "__pairs__"
+
+
+def _encode(value):
+    """lark's serialised form as JSON: a dict keyed by numbers (parse states) becomes its pairs."""
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value):
+            return {key: _encode(item) for key, item in value.items()}
+        return {_PAIRS: [[key, _encode(item)] for key, item in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return [_encode(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot save {type(value).__name__} in the parser tables")
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if len(value) == 1 and _PAIRS in value:
+            return {key: _decode(item) for key, item in value[_PAIRS]}
+        return {key: _decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    return value
 
 
 # What each terminal is, in words a product manager understands. Keywords not
@@ -150,3 +282,7 @@ def keywords() -> frozenset[str]:
     """Every word the grammar uses as a keyword somewhere."""
     return frozenset(t.pattern.value for t in parser().terminals
                      if t.pattern.type == "str" and t.pattern.value.isalpha())
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_tables()}")

@@ -3,10 +3,16 @@ in the same place (lark's strict mode, which needs interegular)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from lark import Lark
 
-from okrdsl.grammar import grammar_text, keywords, parser
+from okrdsl.grammar import build_parser, grammar_text, keywords, load_tables, parser, tables_path, write_tables
 from okrdsl.postlex import Postlexer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_grammar_builds_in_strict_mode():
@@ -21,3 +27,45 @@ def test_the_parser_is_lalr_and_built_once():
 def test_keywords_are_the_words_the_docs_promise():
     assert {"include", "roles", "process", "artifact", "phase", "policy", "okrs", "meeting", "every",
             "allow", "at", "on", "within", "ongoing", "after", "as", "end", "start"} <= keywords()
+
+
+# The analysed parser ships as okrdsl/data/parser.json (see okrdsl/grammar.py).
+
+def test_the_shipped_parser_tables_are_current(tmp_path):
+    """Fails when grammar/okrp.lark changed and the tables were not made again:
+    run `python -m okrdsl.grammar` and commit okrdsl/data/parser.json."""
+    made = write_tables(tmp_path / "parser.json")
+    assert made.read_bytes() == tables_path().read_bytes(), "stale tables: run python -m okrdsl.grammar"
+    assert load_tables(grammar_text()) is not None
+
+
+def test_the_tables_parse_as_the_grammar_does():
+    built = build_parser(grammar_text())
+    loaded = load_tables(grammar_text())
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "specs").glob("*.okrp"))]
+    texts += [p.read_bytes().decode("utf-8", errors="replace")
+              for p in sorted((ROOT / "tests" / "fixtures").rglob("*.okrp"))]
+    parsed = 0
+    for text in texts:
+        try:
+            expected = built.parse(text)
+        except Exception as error:  # noqa: BLE001 - a fixture with a syntax error fails alike
+            with pytest.raises(type(error)):
+                loaded.parse(text)
+            continue
+        assert loaded.parse(text) == expected
+        parsed += 1
+    assert parsed >= 10
+    assert [t.name for t in loaded.terminals] == [t.name for t in built.terminals]
+
+
+def test_tables_made_from_another_grammar_or_damaged_are_not_used(tmp_path):
+    assert load_tables(grammar_text() + "\n// edited\n") is None
+    damaged = tmp_path / "parser.json"
+    damaged.write_text(tables_path().read_text(encoding="utf-8")[:1000], encoding="utf-8")
+    assert load_tables(grammar_text(), damaged) is None
+    other = json.loads(tables_path().read_text(encoding="utf-8"))
+    other["lark"] = "0.1"
+    damaged.write_text(json.dumps(other), encoding="utf-8")
+    assert load_tables(grammar_text(), damaged) is None
+    assert load_tables(grammar_text(), tmp_path / "missing.json") is None

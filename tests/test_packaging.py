@@ -33,6 +33,8 @@ def test_the_wheel_contains_the_grammar(wheel):
     assert "okrdsl/grammar/okrp.lark" in names
     grammar = zipfile.ZipFile(wheel).read("okrdsl/grammar/okrp.lark").decode()
     assert grammar == (ROOT / "grammar" / "okrp.lark").read_text(encoding="utf-8")
+    # The analysed parser too, so that no installed okrdsl builds its tables at run time.
+    assert zipfile.ZipFile(wheel).read("okrdsl/data/parser.json") == (ROOT / "okrdsl" / "data" / "parser.json").read_bytes()
 
 
 def test_an_installed_wheel_checks_specs_from_another_folder(wheel, tmp_path):
@@ -59,11 +61,13 @@ def test_an_installed_wheel_checks_specs_from_another_folder(wheel, tmp_path):
     script = (
         "import okrdsl, sys; "
         f"spec, d = okrdsl.load({str(ROOT / 'specs' / 'fy23-q3.okrp')!r}); "
-        "print(okrdsl.__file__); print(len(spec.phases), d)"
+        "print(okrdsl.__file__); print(len(spec.phases), d); "
+        "from okrdsl.grammar import grammar_text, load_tables; print(load_tables(grammar_text()) is not None)"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run([str(python), "-c", script], cwd=elsewhere, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
-    location, summary = result.stdout.splitlines()
+    location, summary, from_tables = result.stdout.splitlines()
     assert str(env_dir) in location
     assert summary == "2 ()"
+    assert from_tables == "True"
