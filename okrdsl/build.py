@@ -24,7 +24,7 @@ from okrdsl.grammar import keywords
 from okrdsl.ids import derive_keys
 from okrdsl.limits import MAX_MEETING_MINUTES, MAX_NUMBER_DIGITS
 from okrdsl.source import Source, Span
-from okrdsl.tree import all_tokens, token_of, tokens_of, tree_of, trees_of, unquote
+from okrdsl.tree import all_tokens, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
 from okrdsl.words import did_you_mean
 
 _REF = re.compile(r'(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)|(?<![\w@#&])(@)"([^"\r\n]+)"')
@@ -76,10 +76,10 @@ class _Builder(TimeBuilder, OkrBuilder):
     def span(self, node: Tree | Token) -> Span:
         if isinstance(node, Token):
             return self.source.span(node.start_pos, node.end_pos)
-        tokens = list(all_tokens(node))
-        if not tokens:
+        edges = edge_tokens(node)
+        if edges is None:
             return self.source.span(0, 0)
-        return self.source.span(tokens[0].start_pos, tokens[-1].end_pos)
+        return self.source.span(edges[0].start_pos, edges[1].end_pos)
 
     def report(self, code: codes.Code, node: Tree | Token, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code.id, code.severity, message, self.span(node), hint))

@@ -35,6 +35,27 @@ def all_tokens(tree: Tree):
             yield child
 
 
+def edge_tokens(tree: Tree) -> tuple[Token, Token] | None:
+    """The first and the last token of a tree that is not layout (a newline, an indent), or
+    None: a span's ends, found without listing every token in between."""
+    first = _edge(tree, forward=True)
+    return None if first is None else (first, _edge(tree, forward=False))
+
+
+def _edge(tree: Tree, forward: bool) -> Token | None:
+    stack = [iter(tree.children if forward else reversed(tree.children))]
+    while stack:
+        for child in stack[-1]:
+            if isinstance(child, Tree):
+                stack.append(iter(child.children if forward else reversed(child.children)))
+                break
+            if child.type not in _LAYOUT:
+                return child
+        else:
+            stack.pop()
+    return None
+
+
 def unquote(token: Token) -> str:
     if token.value.startswith("\u201c"):
         return token.value[1:-1]
