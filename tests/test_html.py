@@ -221,3 +221,17 @@ def test_any_spec_compiles_to_a_page_or_its_errors(files):
         run = invoke("compile", str(Path(tmp) / "fuzz.okrp"), "--to", "html")
         assert problems_with(run, Path(tmp)) == []
         assert run.exit_code in (0, 1)
+
+
+def test_the_table_shows_what_each_item_says_besides_its_text(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "q.okrp").write_text(
+        'roles\n  PM "Product Manager"\n  VPP "VP of Product"\n\nprocess "Q" for FY23-Q3\n\n'
+        'artifact board tool "Board" <https://example.com/board>\nartifact evil tool "Evil" <javascript:alert(1)>\n\n'
+        'phase p "P"\n  at -4w: PM drafts the OKRs in #board and #evil\n    VPP reviews them\n    note: keep it short\n'
+        '  allow PM: change a KR\n    approval from VPP\n', encoding="utf-8")
+    page = page_of("q.okrp", "--to", "html", cwd=tmp_path)
+    assert ('<ul class="details"><li>VP of Product: reviews them</li><li>Note: keep it short</li>'
+            '<li><a href="https://example.com/board">Board</a></li><li>Evil (javascript:alert(1))</li></ul>') in page
+    assert "<li>With approval from VP of Product</li>" in page
+    assert 'href="javascript' not in page

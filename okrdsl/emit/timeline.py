@@ -25,8 +25,9 @@ import datetime
 import html
 
 from okrdsl import ir
-from okrdsl.emit import Emitted, Options
+from okrdsl.emit import Emitted, Options, wording
 from okrdsl.emit.agenda import minutes_text
+from okrdsl.emit.markdown import safe_url
 from okrdsl.emit.status import percent, tree
 from okrdsl.link import Linked
 from okrdsl.schedule import Entry, Schedule, actors_of, text_of
@@ -103,24 +104,27 @@ def _timeline_section(linked: Linked, schedule: Schedule, today: datetime.date |
         for entry in dated:
             out.append(f"<tr><td>{numbers[id(entry)]}</td><td class=\"date\">{_dates(entry)}</td><td>{escaped(entry.written)}</td>"
                        f"<td>{escaped(phases.get(entry.phase, entry.phase))}</td><td>{escaped(_who(entry, linked))}</td>"
-                       f"<td>{escaped(_what(entry))}</td></tr>")
+                       f"<td>{escaped(_what(entry))}{_details(linked, entry)}</td></tr>")
         out += ["</tbody>", "</table>", "</section>"]
     if undated:
-        out += _not_on_timeline([(phases.get(e.phase, e.phase), _who(e, linked), _what(e), _why(e)) for e in undated])
+        out += _not_on_timeline([(phases.get(e.phase, e.phase), _who(e, linked), escaped(_what(e)) + _details(linked, e),
+                                  _why(e)) for e in undated])
     return out
 
 
 def _unscheduled(linked: Linked) -> list[str]:
     """Every item of a process that no quarter dates."""
-    return _not_on_timeline([(phase.title, ", ".join(linked.title(a) for a in actors_of(item)), text_of(item),
+    return _not_on_timeline([(phase.title, ", ".join(linked.title(a) for a in actors_of(item)), escaped(text_of(item)),
                               "no quarter")
                              for phase in linked.spec.phases for item in phase.items])
 
 
 def _not_on_timeline(rows) -> list[str]:
+    """The undated items' table; each row is (phase, who, what as HTML already escaped, why)."""
     out = ['<section id="undated">', "<h2>Not on the timeline</h2>", '<table class="entries">',
            "<thead><tr><th>Phase</th><th>Who</th><th>What</th><th>Why it has no date</th></tr></thead>", "<tbody>"]
-    out += [f"<tr>{''.join(f'<td>{escaped(cell)}</td>' for cell in row)}</tr>" for row in rows]
+    out += [f"<tr><td>{escaped(phase)}</td><td>{escaped(who)}</td><td>{what}</td><td>{escaped(why)}</td></tr>"
+            for phase, who, what, why in rows]
     return out + ["</tbody>", "</table>", "</section>"]
 
 
@@ -245,6 +249,51 @@ def _what(entry: Entry) -> str:
     return entry.text + (f" ({minutes_text(entry.length_minutes)})" if entry.length_minutes else "")
 
 
+def _details(linked: Linked, entry: Entry) -> str:
+    """What an item says besides its text, under it in the table: its sub-steps, who leads
+    it, a meeting's goal, attendees and fallback, a permission's approvals, its notes and
+    its links. Shown once, on the first occurrence of a recurring item."""
+    item = entry.item
+    if entry.occurrence not in (None, 1):
+        return ""
+    lines: list[str] = []
+    if isinstance(item, (ir.Step, ir.Cadence)):
+        lines += [escaped(line) for line in _tasks(linked, item.tasks)]
+        if item.led_by:
+            lines.append("Led by " + escaped(", ".join(linked.title(n) for n in item.led_by)))
+    if isinstance(item, ir.Meeting):
+        if item.goal is not None:
+            lines.append("Goal: " + escaped(item.goal.value))
+        if item.attendees:
+            lines.append("Attendees: " + escaped(", ".join(linked.title(n) for n in item.attendees)))
+        if item.fallback is not None:
+            lines.append("Fallback: " + escaped(next(_tasks(linked, (item.fallback,)))))
+    if isinstance(item, ir.Permission):
+        lines += ["With approval from " + escaped(wording.approval(
+            [(stage.need, [linked.title(n) for n in stage.roles]) for stage in approval.stages]))
+            for approval in item.approvals]
+    lines += ["Note: " + escaped(note.value) for note in item.notes]
+    lines += [_anchor(link.title or link.url, link.url) for link in linked.links(item)]
+    return f'<ul class="details">{"".join(f"<li>{line}</li>" for line in lines)}</ul>' if lines else ""
+
+
+def _tasks(linked: Linked, tasks, depth: int = 0):
+    """Each sub-step as a line, "Who: what", the ones under it indented by a dash."""
+    pending = [(task, depth) for task in reversed(tasks)]
+    while pending:
+        task, level = pending.pop()
+        who = ", ".join(linked.title(n) for n in task.actors)
+        yield "– " * level + (f"{who}: " if who else "") + task.text.value
+        pending.extend((child, level + 1) for child in reversed(task.tasks))
+
+
+def _anchor(text: str, url: str) -> str:
+    """A link that only an http, https or mailto address makes; any other is shown as text."""
+    if safe_url(url) is None:
+        return escaped(f"{text} ({url})")
+    return f'<a href="{escaped(url)}">{escaped(text)}</a>'
+
+
 def _why(entry: Entry) -> str:
     if isinstance(entry.item, ir.Permission):
         return "a permission"
@@ -332,6 +381,7 @@ svg text { font-size: 11px; fill: #1f2328; }
 ul.legend { list-style: none; padding: 0; margin: 8px 0; color: #57606a; font-size: 0.9rem; }
 ul.legend li { display: inline-flex; align-items: center; gap: 6px; margin-right: 18px; }
 ul.legend svg { vertical-align: middle; }
+ul.details { margin: 4px 0 0; padding-left: 18px; color: #57606a; font-size: 0.9rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #d0d7de; }
 th { background: #f6f8fa; }
