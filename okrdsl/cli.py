@@ -386,11 +386,17 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
     """Compile a spec into JSON, a handbook page, CSV, a calendar, a planning issue, a Gantt chart or a timeline page."""
     from okrdsl.check import compile_file
     from okrdsl.emit import Options
+    from okrdsl.diagnostics import count
     from okrdsl.emit.targets import FORMATS
     from okrdsl.report.safe import shown
+    from okrdsl.words import plural
 
     if os.path.isdir(spec):
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file", param_hint="SPEC")
+    if stamp is not None and target != "ics":
+        raise click.BadParameter(f"it sets the events' DTSTAMP of --to ics, and this is --to {target}",
+                                 param_hint="--stamp")
+    output = None if output == "-" else output  # -o - is standard output, as for most tools
     try:
         result = compile_file(spec, quarter, root, _settings(config_file, isolated))
     except UsageProblem as error:
@@ -398,6 +404,10 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
     if result.linked is None:
         with _exiting(1):
             _print_diagnostics(result.diagnostics, result.sources)
+            problems = count(result.diagnostics, Severity.ERROR)
+            left = f"{shown(output)} was not written" if output is not None else "nothing was compiled"
+            click.echo(f"okrdsl: {left}: the spec has {plural(problems, 'error')} (fix them, then compile again)",
+                       err=True)
     try:  # a target may have nothing it can show: a chart of a spec with no dates
         emitted = FORMATS[target](result.linked, Options(today=today, with_spans=with_spans, stamp=stamp))
     except UsageProblem as error:

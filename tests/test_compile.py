@@ -298,3 +298,23 @@ def test_o_never_overwrites_the_spec_or_a_file_it_includes(tmp_path, target):
     assert "is a spec okrdsl has just read: writing the output there would replace it" in result.stderr
     assert (tmp_path / "q.okrp").read_text(encoding="utf-8") == spec
     assert (tmp_path / "roles.okrp").read_text(encoding="utf-8") == roles
+
+
+def test_o_dash_is_standard_output(tmp_path):
+    result = compile_("specs/roles.okrp", "--to", "json", "-o", "-")
+    assert result.exit_code == 0 and json.loads(result.stdout)["spec"]["roles"]
+    assert not (ROOT / "-").exists()
+
+
+def test_stamp_is_for_ics_only():
+    result = compile_("specs/fy23-q3.okrp", "--to", "json", "--stamp", "2023-01-02T09:00:00Z")
+    assert result.exit_code == 2
+    assert "Invalid value for --stamp: it sets the events' DTSTAMP of --to ics, and this is --to json" in result.stderr
+
+
+def test_a_spec_with_errors_says_that_nothing_was_written(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "broken.okrp").write_text(BROKEN, encoding="utf-8")
+    result = compile_("broken.okrp", "--to", "csv", "-o", "out.csv", cwd=tmp_path)
+    assert result.stderr.splitlines()[-1] == (
+        "okrdsl: out.csv was not written: the spec has 1 error (fix them, then compile again)")

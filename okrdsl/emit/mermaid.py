@@ -1,6 +1,7 @@
 """`okrdsl compile --to mermaid`: the quarter's schedule as a Mermaid gantt chart.
 
-One `section` per phase (its title), then its dated entries in schedule order:
+One `section` per phase (its title), in the order the phases are written, then its dated entries in
+schedule order:
 
 - a step (or a cadence's occurrence) on one day is a one-day task: `Label :id, 2022-07-04, 1d`;
 - anything with a window (`within`, `during`, `between`) is a task from its earliest day to
@@ -56,12 +57,12 @@ def to_mermaid(linked: Linked, options: Options) -> Emitted:
     titles = {phase.id.value: phase.title for phase in linked.spec.phases}
     lines = ["gantt", f"    title {label(f'{schedule.title} ({schedule.name})', width=None)}",
              "    dateFormat YYYY-MM-DD", "    inclusiveEndDates"]
-    sections: dict[str, list[str]] = {}
+    sections: dict[str, list[str]] = {phase.id.value: [] for phase in linked.spec.phases}  # in the order written
     for entry in schedule.entries:
         if entry.date is None:
             continue
         sections.setdefault(entry.phase, []).append(f"    {_task(entry, ids[id(entry)], linked)}")
-    for phase, tasks in sections.items():
+    for phase, tasks in ((phase, tasks) for phase, tasks in sections.items() if tasks):
         lines.append(f"    section {label(titles.get(phase, phase), width=None)}")
         lines.extend(tasks)
     reported = set()
