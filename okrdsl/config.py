@@ -222,6 +222,13 @@ class _Reader:
             return None
         found = []
         for pattern, words in value.items():
+            if not isinstance(words, list) and re.fullmatch(r"[a-z][a-z-]*", pattern):
+                # `fiscal-year-start = "January"` written at the end of the file lands in the
+                # last table opened, which is often this one
+                self.bad(key, f'"{pattern}" is under [tool.okrdsl.per-file-ignores], where each line is a pattern '
+                              "and its codes", pattern, (key,),
+                         hint="a setting of [tool.okrdsl] goes above the [tool.okrdsl.per-file-ignores] line")
+                continue
             read = self._codes(f'per-file-ignores "{pattern}"', words, (key,), name=pattern)
             if read is not None:
                 found.append((pattern, read))

@@ -274,3 +274,15 @@ def test_the_week_of_hint_counts_weeks_in_the_configured_fiscal_year(tmp_path):
     assert result.exit_code == 1
     assert ("= hint: write week -2: 2025-12-15 is in week -2 of FY26-Q1, counted from the week that holds "
             "its first day (2026-01-01)") in result.output
+
+
+def test_a_setting_written_under_per_file_ignores_says_where_it_landed(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.okrdsl]\nignore = ["OKR502"]\n\n[tool.okrdsl.per-file-ignores]\n"drafts/*.okrp" = ["OKR5"]\n'
+        'fiscal-year-start = "January"\n', encoding="utf-8")
+    (tmp_path / "q.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    output = CliRunner().invoke(main, ["check", str(tmp_path / "q.okrp")]).output
+    assert ('pyproject.toml:6:1: error: "fiscal-year-start" is under [tool.okrdsl.per-file-ignores], where each '
+            "line is a pattern and its codes [OKR042]") in output
+    assert "= hint: a setting of [tool.okrdsl] goes above the [tool.okrdsl.per-file-ignores] line" in output
