@@ -278,8 +278,12 @@ class _Day(click.ParamType):
             return datetime.date.today()
         try:
             return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(f'"{value}" is not a date: write it as YYYY-MM-DD, such as 2022-07-12, or "today"', param, ctx)
+        except ValueError as error:
+            import re
+
+            why = f" ({error})" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else ""
+            self.fail(f'"{value}" is not a date{why}: write it as YYYY-MM-DD, such as 2022-07-12, or "today"',
+                      param, ctx)
 
 
 class _Stamp(click.ParamType):

@@ -305,6 +305,8 @@ def _shape_hint(text: str, start: int, word: str, expected, calendar: ir.Calenda
     window = re.search(r"\bat\s+(\S+?)\s*(?:\.\.|\bto\b)\s*([^\s:]+)", line)
     if window and (word.startswith("..") or word == "to"):
         return f"for a window from one time to another, write between {window[1]} and {window[2]}"
+    if word.lower() in RECURRENCE_WORDS and re.search(r"\bevery\s*$", text[text.rfind("\n", 0, start) + 1:start]):
+        return f"write every {RECURRENCE_WORDS[word.lower()]}"
     week_of = re.search(r"\bweek\s+of\s+(\d{4}-\d{2}-\d{2})", line)
     if week_of and word == "of":
         return week_of_hint(text, week_of[1], calendar)
@@ -347,6 +349,12 @@ def _at(source: Source, start: int, end: int, code: codes.Code, message: str, hi
     start = min(start, len(source.text))
     end = min(max(end, start), len(source.text))
     return Diagnostic(code.id, code.severity, message, source.span(start, end), hint)
+
+
+# Words people write after `every` for a period, and how okrdsl writes it.
+RECURRENCE_WORDS = {"fortnight": "2 weeks", "fortnightly": "2 weeks", "biweekly": "2 weeks", "bi-weekly": "2 weeks",
+                    "quarter": "3 months", "quarterly": "3 months", "daily": "day", "weekly": "week",
+                    "monthly": "month"}
 
 
 def week_of_hint(text: str, written: str, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> str:

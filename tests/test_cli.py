@@ -280,3 +280,9 @@ def test_the_completion_script_of_each_shell_is_printed(shell):
     result = subprocess.run([sys.executable, "-m", "okrdsl"], env={**os.environ, "_OKRDSL_COMPLETE": f"{shell}_source"},
                             capture_output=True, text=True, check=True)
     assert "_OKRDSL_COMPLETE" in result.stdout
+
+
+def test_a_today_that_is_no_date_says_why():
+    code, output = run("schedule", str(ROOT / "specs" / "fy23-q3.okrp"), "--today", "2026-13-01")
+    assert code == 2
+    assert '"2026-13-01" is not a date (month must be in 1..12): write it as YYYY-MM-DD' in output

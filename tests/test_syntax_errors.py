@@ -159,6 +159,13 @@ def test_there_are_at_least_twenty_malformed_cases():
     assert len(CASES) >= 20
 
 
+@pytest.mark.parametrize(("word", "written"), [("fortnight", "2 weeks"), ("quarterly", "3 months"),
+                                               ("weekly", "week")])
+def test_a_period_in_words_after_every_gets_the_form_okrdsl_reads(word, written):
+    _, (diagnostic,) = okrdsl.loads(f'roles\n  PM "PM"\nphase p "P"\n  every {word}: PM checks the KRs\n')
+    assert (diagnostic.code, diagnostic.hint) == ("OKR001", f"write every {written}")
+
+
 def test_a_hint_suggests_the_keyword_meant():
     _, (diagnostic,) = okrdsl.loads("rolez\n")
     assert diagnostic.hint == 'did you mean "roles"?'
