@@ -402,7 +402,55 @@ def after_quarter_end(context: Context):
             day = resolver.date(item)
             if day is None or day <= resolver.end or isinstance(item, ir.Cadence) or not _comparable(item, real):
                 continue
-            if not _anchored_to_end(item, file.scope.items, memo):
+            if _far_from_quarter(item, resolver) is None and not _anchored_to_end(item, file.scope.items, memo):
                 yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, after the quarter ends "
                               f"({resolver.end}), but is not timed from the end",
                               "time it from the end, such as end+1w")
+
+
+# A date written with `on` this many days or more from the quarter is reported (OKR209):
+# about six months, further than any planning or scoring step runs.
+FAR_FROM_QUARTER_DAYS = 183
+
+
+@rule("OKR209", "date-far-from-quarter", WARNING)
+def date_far_from_quarter(context: Context):
+    """A date written with `on` lies half a year or more from the spec's quarter.
+
+    Steps start a few weeks before the quarter and end a few weeks after it; a date
+    that is months away is usually a slip of the year (2024 for 2025).
+
+    Bad:
+        process "Workflow" for FY26-Q1
+        roles
+          CoS "Chief of Staff"
+        phase kickoff "Kick-off"
+          on 2024-12-15: CoS opens the planning issue  # OKR209
+
+    Good:
+        process "Workflow" for FY26-Q1
+        roles
+          CoS "Chief of Staff"
+        phase kickoff "Kick-off"
+          on 2025-12-15: CoS opens the planning issue
+    """
+    for file, resolver, real in dated_files(context):
+        for item in file.spec.items() if real else ():
+            far = _far_from_quarter(item, resolver)
+            if far is not None:
+                when = ir.time_of(item)
+                yield Finding(when.span, f"{_describe(item)} is on {when.date}, {far}",
+                              "check the year: a date this far from the quarter is usually a typo")
+
+
+def _far_from_quarter(item: ir.Item, resolver: Resolver) -> str | None:
+    """How far an item's `on` date lies from the quarter, in words, when it is FAR_FROM_QUARTER_DAYS or more."""
+    when = ir.time_of(item)
+    if not isinstance(when, ir.On) or when.date is None:
+        return None
+    before, after = (resolver.start - when.date).days, (when.date - resolver.end).days
+    if max(before, after) < FAR_FROM_QUARTER_DAYS:
+        return None
+    months = round(max(before, after) / 30.44)
+    return (f"{months} months before the quarter starts ({resolver.start})" if before > 0
+            else f"{months} months after the quarter ends ({resolver.end})")
