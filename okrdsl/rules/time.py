@@ -425,14 +425,14 @@ def date_far_from_quarter(context: Context):
         roles
           CoS "Chief of Staff"
         phase kickoff "Kick-off"
-          on 2024-12-15: CoS opens the planning issue  # OKR209
+          on 2024-01-15: CoS opens the planning issue  # OKR209
 
     Good:
         process "Workflow" for FY26-Q1
         roles
           CoS "Chief of Staff"
         phase kickoff "Kick-off"
-          on 2025-12-15: CoS opens the planning issue
+          on 2025-01-15: CoS opens the planning issue
     """
     for file, resolver, real in dated_files(context):
         for item in file.spec.items() if real else ():
