@@ -68,7 +68,7 @@ def grammar_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _lark_release() -> str:
+def lark_release() -> str:
     """major.minor of the installed lark: its serialised tables keep their form within one."""
     import lark
 
@@ -84,7 +84,7 @@ def load_tables(text: str, path: Path | None = None) -> Lark | None:
         with open(path or tables_path(), encoding="utf-8") as file:
             saved = json.load(file)
         if (saved.get("format") != TABLES_FORMAT or saved.get("grammar_sha256") != grammar_digest(text)
-                or saved.get("lark") != _lark_release() or saved.get("options") != OPTIONS):
+                or saved.get("lark") != lark_release() or saved.get("options") != OPTIONS):
             return None
         return Lark._load_from_dict(_decode(saved["data"]), _decode(saved["memo"]), postlex=Postlexer())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -100,7 +100,7 @@ def write_tables(path: Path | None = None) -> Path:
     data, memo = build_parser(text).memo_serialize([TerminalDef, Rule])
     data["options"] = {name: value for name, value in data["options"].items() if name != "postlex"}
     data["parser"]["parser"] = _canonical(data["parser"]["parser"])
-    saved = {"format": TABLES_FORMAT, "grammar_sha256": grammar_digest(text), "lark": _lark_release(),
+    saved = {"format": TABLES_FORMAT, "grammar_sha256": grammar_digest(text), "lark": lark_release(),
              "options": OPTIONS, "data": _encode(data), "memo": _encode(memo)}
     from okrdsl.files import write_atomic
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from lark import Lark
 
-from okrdsl.grammar import build_parser, grammar_text, keywords, load_tables, parser, tables_path, write_tables
+from okrdsl.grammar import (build_parser, grammar_digest, grammar_text, keywords, lark_release, load_tables, parser,
+                            tables_path, write_tables)
 from okrdsl.postlex import Postlexer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,14 +35,20 @@ def test_keywords_are_the_words_the_docs_promise():
 def test_the_shipped_parser_tables_are_current(tmp_path):
     """Fails when grammar/okrp.lark changed and the tables were not made again:
     run `python -m okrdsl.grammar` and commit okrdsl/data/parser.json."""
+    shipped = json.loads(tables_path().read_text(encoding="utf-8"))
+    assert shipped["grammar_sha256"] == grammar_digest(grammar_text()), "stale tables: run python -m okrdsl.grammar"
     made = write_tables(tmp_path / "parser.json")
-    assert made.read_bytes() == tables_path().read_bytes(), "stale tables: run python -m okrdsl.grammar"
-    assert load_tables(grammar_text()) is not None
+    if shipped["lark"] == lark_release():
+        assert made.read_bytes() == tables_path().read_bytes(), "stale tables: run python -m okrdsl.grammar"
+        assert load_tables(grammar_text()) is not None
+    else:  # another lark release (the lowest the pin allows, in CI): the tables are built instead
+        assert load_tables(grammar_text()) is None
+        assert parser().parse('roles\n  PM "Product Manager"\n') is not None
 
 
-def test_the_tables_parse_as_the_grammar_does():
+def test_the_tables_parse_as_the_grammar_does(tmp_path):
     built = build_parser(grammar_text())
-    loaded = load_tables(grammar_text())
+    loaded = load_tables(grammar_text(), write_tables(tmp_path / "parser.json"))
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "specs").glob("*.okrp"))]
     texts += [p.read_bytes().decode("utf-8", errors="replace")
               for p in sorted((ROOT / "tests" / "fixtures").rglob("*.okrp"))]
