@@ -40,6 +40,16 @@ class CheckResult:
     def file_count(self) -> int:
         return self.workspace.file_count
 
+    @property
+    def sources(self) -> dict:
+        """The text of every file read, by path (to quote lines of findings)."""
+        return self.workspace.sources
+
+    @property
+    def read(self) -> frozenset[str]:
+        """Every file read (which an output file must not replace)."""
+        return frozenset(self.workspace.sources)
+
     def failing(self, strict: bool | None = None) -> list[Diagnostic]:
         """The findings that fail the check: errors, and warnings where `strict` (the
         command line's) or, when it is None, the configuration of their file says so."""
@@ -104,6 +114,167 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
     choose = _Chooser(settings, select, ignore)
     kept = [d for d in found if codes.is_blocking(d) or choose.reports(d)]
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)), settings)
+
+
+# Checking files in parallel pays once there are enough of them to cover starting the
+# worker processes (measured: benchmarks/run.py, docs/performance.md).
+MIN_PARALLEL_FILES = 16
+
+
+@attrs.frozen
+class Checked:
+    """What `okrdsl check` prints: the findings, the text of the files they are in (to quote
+    their lines), every file read (which an output file must not replace), how many files
+    were checked, and the configuration (for `failing`, as CheckResult's)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    sources: dict
+    read: frozenset[str]
+    file_count: int
+    settings: Settings = attrs.field(factory=Settings)
+
+    def failing(self, strict: bool | None = None) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR
+                or (strict if strict is not None else self.settings.for_path(d.path).strict)]
+
+
+def check_files(paths, select=(), ignore=(), root: str | None = None, settings: Settings | None = None,
+                tracked: bool = False, use_cache: bool = True, jobs: int | None = None) -> Checked:
+    """`check` for the command line, one file at a time: each file found is checked with
+    what it includes (check_one), its outcome kept in the result cache (okrdsl.cache)
+    unless `use_cache` is false, and the files not in the cache checked in `jobs`
+    processes (default: one per core, when there are at least MIN_PARALLEL_FILES of them).
+    Then the selection is made as `check` makes it. The findings are the same, in the
+    same order, with or without the cache and with any number of processes. Standard
+    input and unsaved text are `check`'s alone: they are never cached."""
+    from okrdsl.cache import Cache, config_digest, file_digest, folder_for, key
+
+    select, ignore = resolve_codes(select), resolve_codes(ignore)
+    settings = settings or Settings()
+    paths = [str(path) for path in paths]
+    problems: list[Diagnostic] = []
+    if tracked:
+        paths, problems = _tracked(paths, settings, problems)
+    files, found = discover(paths, root, skip=lambda path, is_folder: _skipped(settings, path, is_folder))
+    problems += found
+    for path, _ in files:
+        settings.for_path(path)  # every checked file's configuration is loaded before the opt-in rules are known
+    opted = _opted_in(settings, select)
+    folder = folder_for(root) if use_cache else None
+    store = Cache(folder) if folder is not None else None
+    version = _version()
+    digests: dict[str, str] = {}
+
+    def config_of(path: str) -> str:
+        config = settings.for_path(path)
+        if id(config) not in digests:
+            digests[id(config)] = config_digest(config)
+        return digests[id(config)]
+
+    outcomes: list = [None] * len(files)
+    pending: list[tuple[int, str, str, str | None]] = []
+    for index, (path, its_root) in enumerate(files):
+        entry_key = None
+        if store is not None:
+            content = file_digest(path)
+            if content is not None:
+                entry_key = key(version, path, its_root, content, config_of(path), select, ignore, opted)
+                outcomes[index] = store.get(entry_key, config_of)
+        if outcomes[index] is None:
+            pending.append((index, path, its_root, entry_key))
+    checked = _check_each([(path, its_root) for _, path, its_root, _ in pending], settings, opted, jobs)
+    for (index, _, _, entry_key), outcome in zip(pending, checked):
+        outcomes[index] = outcome
+        if store is not None and entry_key is not None:
+            store.put(entry_key, outcome)
+    loaded = set().union(*(outcome.loaded for outcome in outcomes))
+    for path in sorted(loaded):
+        settings.for_path(path)  # as check does: the configuration of every file read, with its problems
+    found = set(problems).union(*(outcome.diagnostics for outcome in outcomes)) | set(settings.diagnostics)
+    choose = _Chooser(settings, select, ignore)
+    kept = sorted((d for d in found if codes.is_blocking(d) or choose.reports(d)), key=Diagnostic.sort_key)
+    counted = set().union(*(outcome.counted for outcome in outcomes))
+    # Only files a check loaded are quoted: never a refused or unreadable one.
+    sources = _sources({d.path for d in kept} & loaded)
+    sources.update(settings.sources)
+    return Checked(tuple(kept), sources, frozenset(loaded | set(settings.sources)), len(counted), settings)
+
+
+def check_one(path: str, root: str, settings: Settings, opted=(), memo: dict | None = None):
+    """The outcome (okrdsl.cache.Outcome) of checking one file with what it includes: every
+    finding after its suppressions, before any selection."""
+    from okrdsl.cache import Outcome, config_digest, file_digest
+    from okrdsl.resolve import include_path
+
+    workspace = Workspace(calendar_for=lambda name: settings.for_path(name).calendar)
+    load_workspace([(path, root)], workspace, memo)
+    found, warnings = suppress(workspace.files, workspace.sources, workspace.all_diagnostics()
+                               + run_rules(workspace, opted))
+    read = {name: file_digest(name) for name in workspace.files}
+    for name, loaded in workspace.files.items():
+        for include in loaded.spec.includes:
+            target = workspace.key(include_path(name, include.path))
+            read.setdefault(target, file_digest(target) if target in workspace.unreadable else None)
+    counted = tuple(workspace.files) + tuple(sorted(workspace.unreadable - set(workspace.files)))
+    configs = tuple((name, config_digest(settings.for_path(name))) for name in workspace.files)
+    return Outcome(tuple(sorted(set(found + warnings), key=Diagnostic.sort_key)), tuple(read.items()),
+                   tuple(workspace.files), counted, configs)
+
+
+_SHARED: tuple | None = None  # (settings, opted) for forked workers: a Settings is not pickled
+
+
+def _check_each(files: list[tuple[str, str]], settings: Settings, opted, jobs: int | None) -> list:
+    """The outcome of each file, in order: in worker processes when there are enough files."""
+    global _SHARED
+    import multiprocessing
+
+    workers = _workers(len(files), jobs)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        memo: dict = {}  # files included by many (a roles catalogue) are parsed once
+        return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers start with okrdsl imported and the settings of this run.
+    _SHARED = (settings, opted)
+    try:
+        chunk = max(1, len(files) // (workers * 4))
+        parts = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [outcome for part in pool.map(_check_chunk, parts) for outcome in part]
+    finally:
+        _SHARED = None
+
+
+def _check_chunk(files: list[tuple[str, str]]) -> list:
+    settings, opted = _SHARED
+    memo: dict = {}
+    return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]
+
+
+def _workers(count: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, count))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, count) if count >= MIN_PARALLEL_FILES else 1
+
+
+def _sources(paths) -> dict:
+    """The text of each file findings are in, to quote their lines."""
+    from okrdsl.files import read_source
+
+    found = {}
+    for path in sorted(paths):
+        source, _ = read_source(path)
+        if source is not None:
+            found[path] = source
+    return found
+
+
+def _version() -> str:
+    import okrdsl
+
+    return okrdsl.__version__
 
 
 def _tracked(paths, settings: Settings, problems: list[Diagnostic]) -> tuple[list[str], list[Diagnostic]]:
