@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
+import functools
 import io
+import os
 import typing
 
 import attrs
@@ -13,17 +14,56 @@ from okrdsl.config import Config, Settings
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
 from okrdsl.files import SUFFIX, discover, project_root, read_stream, source_of_text
 from okrdsl.ignores import gitignored, matches, tracked
-from okrdsl.resolve import Workspace, load_workspace
-from okrdsl.rules import all_codes, run_rules
 from okrdsl.source import Span
-from okrdsl.suppress import suppress
-from okrdsl.rules.catalogue import resolve_codes
-from okrdsl.dates import quarter_for
-from okrdsl.link import Linked, link
-from okrdsl.schedule import Schedule, schedule_spec
-from okrdsl.scoring import Scoring, scoring
-from okrdsl.source import Source, normalise_newlines
-from okrdsl.symbols import scope_of
+
+if typing.TYPE_CHECKING:
+    from okrdsl.link import Linked
+    from okrdsl.resolve import Workspace
+    from okrdsl.schedule import Schedule
+    from okrdsl.scoring import Scoring
+
+# The parser, the builder and the rules are imported where they are used: a check whose
+# every file is in the result cache (okrdsl.cache) needs none of them.
+
+
+def resolve_codes(words) -> tuple[str, ...]:
+    """okrdsl.rules.catalogue.resolve_codes, which loads every rule: only when there are codes."""
+    words = tuple(words)
+    if not any(str(word).strip() for word in words):
+        return ()
+    from okrdsl.rules.catalogue import resolve_codes as resolve
+
+    return resolve(words)
+
+
+def load_workspace(*args, **kwargs):
+    from okrdsl.resolve import load_workspace as load
+
+    return load(*args, **kwargs)
+
+
+def run_rules(*args, **kwargs):
+    from okrdsl.rules import run_rules as run
+
+    return run(*args, **kwargs)
+
+
+def suppress(*args, **kwargs):
+    from okrdsl.suppress import suppress as apply
+
+    return apply(*args, **kwargs)
+
+
+def all_codes():
+    from okrdsl.rules import all_codes as every
+
+    return every()
+
+
+def _workspace(settings: Settings) -> Workspace:
+    from okrdsl.resolve import Workspace
+
+    return Workspace(calendar_for=lambda path: settings.for_path(path).calendar)
 
 
 STDIN = "-"  # the path that stands for standard input
@@ -83,7 +123,7 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
     select, ignore = resolve_codes(select), resolve_codes(ignore)
     settings = settings or Settings()
     paths = [str(path) for path in paths]
-    workspace = Workspace(calendar_for=lambda path: settings.for_path(path).calendar)
+    workspace = _workspace(settings)
     named: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
     for path, text in (unsaved or {}).items():
@@ -206,7 +246,7 @@ def check_one(path: str, root: str, settings: Settings, opted=(), memo: dict | N
     from okrdsl.cache import Outcome, config_digest, file_digest
     from okrdsl.resolve import include_path
 
-    workspace = Workspace(calendar_for=lambda name: settings.for_path(name).calendar)
+    workspace = _workspace(settings)
     load_workspace([(path, root)], workspace, memo)
     found, warnings = suppress(workspace.files, workspace.sources, workspace.all_diagnostics()
                                + run_rules(workspace, opted))
@@ -306,7 +346,7 @@ def _opted_in(settings: Settings, select) -> tuple[str, ...]:
     """The code prefixes that turn on opt-in rules (codes.Code.opt_in): the command line's
     --select and every loaded configuration's select and extend-select."""
     words = [word for config in settings.loaded() for word in (*(config.select or ()), *config.extend_select)]
-    return tuple(select) + resolve_codes(words)
+    return tuple(select) + (resolve_codes(words) if words else ())
 
 
 class _Chooser:
@@ -316,10 +356,20 @@ class _Chooser:
 
     def __init__(self, settings: Settings, select, ignore) -> None:
         self.settings, self.select, self.ignore = settings, select, ignore
-        codes_ = all_codes()
-        self.known = tuple(codes_)
-        self.by_default = frozenset(code for code, found in codes_.items() if not found.opt_in)
         self._chosen: dict[int, frozenset[str]] = {}
+        # With no selection anywhere, no opt-in rule ran and every other code is reported:
+        # the stages' codes say which are opt-in, and the rules need not be loaded to know it.
+        self.plain = not select and not ignore and not any(
+            config.select is not None or config.extend_select or config.ignore or config.per_file_ignores
+            for config in settings.loaded())
+
+    @functools.cached_property
+    def known(self) -> tuple[str, ...]:
+        return tuple(all_codes())
+
+    @functools.cached_property
+    def by_default(self) -> frozenset[str]:
+        return frozenset(code for code, found in all_codes().items() if not found.opt_in)
 
     def _pick(self, words) -> set[str]:
         prefixes = resolve_codes(words)
@@ -335,6 +385,9 @@ class _Chooser:
         return self._chosen[id(config)]
 
     def reports(self, diagnostic: Diagnostic) -> bool:
+        if self.plain:
+            stage = codes.CODES.get(diagnostic.code)
+            return stage is None or not stage.opt_in
         config = self.settings.for_path(diagnostic.path)
         if diagnostic.code not in self.chosen(config):
             return False
@@ -366,6 +419,9 @@ class Scheduled:
 def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
                   named_by: str | None = None, root: str | None = None, settings: Settings | None = None) -> Scheduled:
     """Check one spec, then schedule it. A UsageProblem says why a quarter cannot be used."""
+    from okrdsl.dates import quarter_for
+    from okrdsl.schedule import schedule_spec
+
     checked = check([path], root=root, settings=settings)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     loaded = checked.workspace.files.get(checked.workspace.key(path))
@@ -389,6 +445,9 @@ class Standing:
 
 def status_file(path: str, root: str | None = None, settings: Settings | None = None) -> Standing:
     """Check one spec, then read its OKR sets. A UsageProblem says the file has none."""
+    from okrdsl.scoring import scoring
+    from okrdsl.symbols import scope_of
+
     checked = check([path], root=root, settings=settings)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     key = checked.workspace.key(path)
@@ -416,6 +475,10 @@ def compile_file(path: str, quarter: str | None = None, root: str | None = None,
     """Check one spec and link it, with its schedule when a quarter is known (its own, or
     `quarter`). A UsageProblem says why `quarter` cannot be used. With `text`, that text
     is checked as if it were the file at `path` (see check_text)."""
+    from okrdsl.dates import quarter_for
+    from okrdsl.link import link
+    from okrdsl.schedule import schedule_spec
+
     checked = (check([path], root=root, settings=settings) if text is None
                else check_text(path, text, root, settings))
     key = checked.workspace.key(path)

@@ -264,6 +264,8 @@ def explain(code) -> None:
 
 def _codes(text: str) -> tuple[str, ...]:
     """A comma-separated list of codes, prefixes or rule names; one that matches nothing is a usage error."""
+    if not text.strip():
+        return ()  # without loading every rule to find out
     from okrdsl.rules.catalogue import resolve_codes
 
     try:
