@@ -193,13 +193,14 @@ def _text(value) -> str:
     return value
 
 
-def folder_for(root: str | None) -> str | None:
-    """Where the cache of a run lives: `.okrdsl_cache` in the project folder (--root, or the
-    project of the current folder), only if that folder holds .git or pyproject.toml, so
-    that no run leaves a cache folder in a folder that is not a project."""
-    from okrdsl.files import ROOT_MARKERS, project_root
+def folder_for(root: str) -> str | None:
+    """Where the cache of a checked file lives: `.okrdsl_cache` in its project folder (--root,
+    or the project the file is in: files.project_root), only if that folder holds .git or
+    pyproject.toml, so that no run leaves a cache folder in a folder that is not a project,
+    nor in the current project for files outside it."""
+    from okrdsl.files import ROOT_MARKERS
 
-    base = root or project_root(os.getcwd())
+    base = root
     if not any(os.path.lexists(os.path.join(base, marker)) for marker in ROOT_MARKERS):
         return None
     return os.path.join(base, FOLDER)

@@ -200,8 +200,14 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
     for path, _ in files:
         settings.for_path(path)  # every checked file's configuration is loaded before the opt-in rules are known
     opted = _opted_in(settings, select)
-    folder = folder_for(root) if use_cache else None
-    store = Cache(folder) if folder is not None else None
+    stores: dict[str, Cache | None] = {}  # by project root: each file's cache is its project's
+
+    def store_for(its_root: str) -> Cache | None:
+        if its_root not in stores:
+            folder = folder_for(its_root)
+            stores[its_root] = Cache(folder) if folder is not None else None
+        return stores[its_root]
+
     version = _version()
     digests: dict[str, str] = {}
 
@@ -215,6 +221,7 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
     pending: list[tuple[int, str, str, str | None]] = []
     for index, (path, its_root) in enumerate(files):
         entry_key = None
+        store = store_for(its_root) if use_cache else None
         if store is not None:
             content = file_digest(path)
             if content is not None:
@@ -223,10 +230,10 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
         if outcomes[index] is None:
             pending.append((index, path, its_root, entry_key))
     checked = _check_each([(path, its_root) for _, path, its_root, _ in pending], settings, opted, jobs)
-    for (index, _, _, entry_key), outcome in zip(pending, checked):
+    for (index, _, its_root, entry_key), outcome in zip(pending, checked):
         outcomes[index] = outcome
-        if store is not None and entry_key is not None:
-            store.put(entry_key, outcome)
+        if entry_key is not None:
+            store_for(its_root).put(entry_key, outcome)
     loaded = set().union(*(outcome.loaded for outcome in outcomes))
     for path in sorted(loaded):
         settings.for_path(path)  # as check does: the configuration of every file read, with its problems

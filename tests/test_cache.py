@@ -386,3 +386,15 @@ def test_a_fully_cached_check_imports_neither_the_parser_nor_the_rules(project):
 
     assert "lark" in imported()  # the first run checks, and fills the cache
     assert imported() == "[]"
+
+
+def test_files_outside_the_current_project_leave_no_cache_in_it(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # in no project
+    (elsewhere / "roles.okrp").write_text(ROLES, encoding="utf-8")
+    assert run(str(elsewhere)) == (0, "no problems in 1 file\n")
+    assert not (project / ".okrdsl_cache").exists() and not (elsewhere / ".okrdsl_cache").exists()
+    other = tmp_path_factory.mktemp("other")  # another project: its cache is its own
+    (other / ".git").mkdir()
+    (other / "roles.okrp").write_text(ROLES, encoding="utf-8")
+    assert run(str(other)) == (0, "no problems in 1 file\n")
+    assert not (project / ".okrdsl_cache").exists() and len(entries(other)) == 1
