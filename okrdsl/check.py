@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
+import functools
 import io
+import os
 import typing
 
 import attrs
@@ -13,17 +14,56 @@ from okrdsl.config import Config, Settings
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
 from okrdsl.files import SUFFIX, discover, project_root, read_stream, source_of_text
 from okrdsl.ignores import gitignored, matches, tracked
-from okrdsl.resolve import Workspace, load_workspace
-from okrdsl.rules import all_codes, run_rules
 from okrdsl.source import Span
-from okrdsl.suppress import suppress
-from okrdsl.rules.catalogue import resolve_codes
-from okrdsl.dates import quarter_for
-from okrdsl.link import Linked, link
-from okrdsl.schedule import Schedule, schedule_spec
-from okrdsl.scoring import Scoring, scoring
-from okrdsl.source import Source, normalise_newlines
-from okrdsl.symbols import scope_of
+
+if typing.TYPE_CHECKING:
+    from okrdsl.link import Linked
+    from okrdsl.resolve import Workspace
+    from okrdsl.schedule import Schedule
+    from okrdsl.scoring import Scoring
+
+# The parser, the builder and the rules are imported where they are used: a check whose
+# every file is in the result cache (okrdsl.cache) needs none of them.
+
+
+def resolve_codes(words) -> tuple[str, ...]:
+    """okrdsl.rules.catalogue.resolve_codes, which loads every rule: only when there are codes."""
+    words = tuple(words)
+    if not any(str(word).strip() for word in words):
+        return ()
+    from okrdsl.rules.catalogue import resolve_codes as resolve
+
+    return resolve(words)
+
+
+def load_workspace(*args, **kwargs):
+    from okrdsl.resolve import load_workspace as load
+
+    return load(*args, **kwargs)
+
+
+def run_rules(*args, **kwargs):
+    from okrdsl.rules import run_rules as run
+
+    return run(*args, **kwargs)
+
+
+def suppress(*args, **kwargs):
+    from okrdsl.suppress import suppress as apply
+
+    return apply(*args, **kwargs)
+
+
+def all_codes():
+    from okrdsl.rules import all_codes as every
+
+    return every()
+
+
+def _workspace(settings: Settings) -> Workspace:
+    from okrdsl.resolve import Workspace
+
+    return Workspace(calendar_for=lambda path: settings.for_path(path).calendar)
 
 
 STDIN = "-"  # the path that stands for standard input
@@ -39,6 +79,16 @@ class CheckResult:
     @property
     def file_count(self) -> int:
         return self.workspace.file_count
+
+    @property
+    def sources(self) -> dict:
+        """The text of every file read, by path (to quote lines of findings)."""
+        return self.workspace.sources
+
+    @property
+    def read(self) -> frozenset[str]:
+        """Every file read (which an output file must not replace)."""
+        return frozenset(self.workspace.sources)
 
     def failing(self, strict: bool | None = None) -> list[Diagnostic]:
         """The findings that fail the check: errors, and warnings where `strict` (the
@@ -73,7 +123,7 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
     select, ignore = resolve_codes(select), resolve_codes(ignore)
     settings = settings or Settings()
     paths = [str(path) for path in paths]
-    workspace = Workspace(calendar_for=lambda path: settings.for_path(path).calendar)
+    workspace = _workspace(settings)
     named: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
     for path, text in (unsaved or {}).items():
@@ -106,6 +156,174 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
     return CheckResult(workspace, tuple(sorted(set(kept), key=Diagnostic.sort_key)), settings)
 
 
+# Checking files in parallel pays once there are enough of them to cover starting the
+# worker processes (measured: benchmarks/run.py, docs/performance.md).
+MIN_PARALLEL_FILES = 16
+
+
+@attrs.frozen
+class Checked:
+    """What `okrdsl check` prints: the findings, the text of the files they are in (to quote
+    their lines), every file read (which an output file must not replace), how many files
+    were checked, and the configuration (for `failing`, as CheckResult's)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    sources: dict
+    read: frozenset[str]
+    file_count: int
+    settings: Settings = attrs.field(factory=Settings)
+
+    def failing(self, strict: bool | None = None) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR
+                or (strict if strict is not None else self.settings.for_path(d.path).strict)]
+
+
+def check_files(paths, select=(), ignore=(), root: str | None = None, settings: Settings | None = None,
+                tracked: bool = False, use_cache: bool = True, jobs: int | None = None) -> Checked:
+    """`check` for the command line, one file at a time: each file found is checked with
+    what it includes (check_one), its outcome kept in the result cache (okrdsl.cache)
+    unless `use_cache` is false, and the files not in the cache checked in `jobs`
+    processes (default: one per core, when there are at least MIN_PARALLEL_FILES of them).
+    Then the selection is made as `check` makes it. The findings are the same, in the
+    same order, with or without the cache and with any number of processes. Standard
+    input and unsaved text are `check`'s alone: they are never cached."""
+    from okrdsl.cache import Cache, config_digest, file_digest, folder_for, key
+
+    select, ignore = resolve_codes(select), resolve_codes(ignore)
+    settings = settings or Settings()
+    paths = [str(path) for path in paths]
+    problems: list[Diagnostic] = []
+    if tracked:
+        paths, problems = _tracked(paths, settings, problems)
+    files, found = discover(paths, root, skip=lambda path, is_folder: _skipped(settings, path, is_folder))
+    problems += found
+    for path, _ in files:
+        settings.for_path(path)  # every checked file's configuration is loaded before the opt-in rules are known
+    opted = _opted_in(settings, select)
+    stores: dict[str, Cache | None] = {}  # by project root: each file's cache is its project's
+
+    def store_for(its_root: str) -> Cache | None:
+        if its_root not in stores:
+            folder = folder_for(its_root)
+            stores[its_root] = Cache(folder) if folder is not None else None
+        return stores[its_root]
+
+    version = _version()
+    digests: dict[str, str] = {}
+
+    def config_of(path: str) -> str:
+        config = settings.for_path(path)
+        if id(config) not in digests:
+            digests[id(config)] = config_digest(config)
+        return digests[id(config)]
+
+    outcomes: list = [None] * len(files)
+    pending: list[tuple[int, str, str, str | None]] = []
+    for index, (path, its_root) in enumerate(files):
+        entry_key = None
+        store = store_for(its_root) if use_cache else None
+        if store is not None:
+            content = file_digest(path)
+            if content is not None:
+                entry_key = key(version, path, its_root, content, config_of(path), select, ignore, opted)
+                outcomes[index] = store.get(entry_key, config_of)
+        if outcomes[index] is None:
+            pending.append((index, path, its_root, entry_key))
+    checked = _check_each([(path, its_root) for _, path, its_root, _ in pending], settings, opted, jobs)
+    for (index, _, its_root, entry_key), outcome in zip(pending, checked):
+        outcomes[index] = outcome
+        if entry_key is not None:
+            store_for(its_root).put(entry_key, outcome)
+    loaded = set().union(*(outcome.loaded for outcome in outcomes))
+    for path in sorted(loaded):
+        settings.for_path(path)  # as check does: the configuration of every file read, with its problems
+    found = set(problems).union(*(outcome.diagnostics for outcome in outcomes)) | set(settings.diagnostics)
+    choose = _Chooser(settings, select, ignore)
+    kept = sorted((d for d in found if codes.is_blocking(d) or choose.reports(d)), key=Diagnostic.sort_key)
+    counted = set().union(*(outcome.counted for outcome in outcomes))
+    # Only files a check loaded are quoted: never a refused or unreadable one.
+    sources = _sources({d.path for d in kept} & loaded)
+    sources.update(settings.sources)
+    return Checked(tuple(kept), sources, frozenset(loaded | set(settings.sources)), len(counted), settings)
+
+
+def check_one(path: str, root: str, settings: Settings, opted=(), memo: dict | None = None):
+    """The outcome (okrdsl.cache.Outcome) of checking one file with what it includes: every
+    finding after its suppressions, before any selection."""
+    from okrdsl.cache import Outcome, config_digest, file_digest
+    from okrdsl.resolve import include_path
+
+    workspace = _workspace(settings)
+    load_workspace([(path, root)], workspace, memo)
+    found, warnings = suppress(workspace.files, workspace.sources, workspace.all_diagnostics()
+                               + run_rules(workspace, opted))
+    read = {name: file_digest(name) for name in workspace.files}
+    for name, loaded in workspace.files.items():
+        for include in loaded.spec.includes:
+            target = workspace.key(include_path(name, include.path))
+            read.setdefault(target, file_digest(target) if target in workspace.unreadable else None)
+    counted = tuple(workspace.files) + tuple(sorted(workspace.unreadable - set(workspace.files)))
+    configs = tuple((name, config_digest(settings.for_path(name))) for name in workspace.files)
+    return Outcome(tuple(sorted(set(found + warnings), key=Diagnostic.sort_key)), tuple(read.items()),
+                   tuple(workspace.files), counted, configs)
+
+
+_SHARED: tuple | None = None  # (settings, opted) for forked workers: a Settings is not pickled
+
+
+def _check_each(files: list[tuple[str, str]], settings: Settings, opted, jobs: int | None) -> list:
+    """The outcome of each file, in order: in worker processes when there are enough files."""
+    global _SHARED
+    import multiprocessing
+
+    workers = _workers(len(files), jobs)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        memo: dict = {}  # files included by many (a roles catalogue) are parsed once
+        return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers start with okrdsl imported and the settings of this run.
+    _SHARED = (settings, opted)
+    try:
+        chunk = max(1, len(files) // (workers * 4))
+        parts = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [outcome for part in pool.map(_check_chunk, parts) for outcome in part]
+    finally:
+        _SHARED = None
+
+
+def _check_chunk(files: list[tuple[str, str]]) -> list:
+    settings, opted = _SHARED
+    memo: dict = {}
+    return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]
+
+
+def _workers(count: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, count))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, count) if count >= MIN_PARALLEL_FILES else 1
+
+
+def _sources(paths) -> dict:
+    """The text of each file findings are in, to quote their lines."""
+    from okrdsl.files import read_source
+
+    found = {}
+    for path in sorted(paths):
+        source, _ = read_source(path)
+        if source is not None:
+            found[path] = source
+    return found
+
+
+def _version() -> str:
+    import okrdsl
+
+    return okrdsl.__version__
+
+
 def _tracked(paths, settings: Settings, problems: list[Diagnostic]) -> tuple[list[str], list[Diagnostic]]:
     """The tracked .okrp files under `paths` that no configuration excludes, and a warning
     when there are none (as for a folder without specs)."""
@@ -135,7 +353,7 @@ def _opted_in(settings: Settings, select) -> tuple[str, ...]:
     """The code prefixes that turn on opt-in rules (codes.Code.opt_in): the command line's
     --select and every loaded configuration's select and extend-select."""
     words = [word for config in settings.loaded() for word in (*(config.select or ()), *config.extend_select)]
-    return tuple(select) + resolve_codes(words)
+    return tuple(select) + (resolve_codes(words) if words else ())
 
 
 class _Chooser:
@@ -145,10 +363,20 @@ class _Chooser:
 
     def __init__(self, settings: Settings, select, ignore) -> None:
         self.settings, self.select, self.ignore = settings, select, ignore
-        codes_ = all_codes()
-        self.known = tuple(codes_)
-        self.by_default = frozenset(code for code, found in codes_.items() if not found.opt_in)
         self._chosen: dict[int, frozenset[str]] = {}
+        # With no selection anywhere, no opt-in rule ran and every other code is reported:
+        # the stages' codes say which are opt-in, and the rules need not be loaded to know it.
+        self.plain = not select and not ignore and not any(
+            config.select is not None or config.extend_select or config.ignore or config.per_file_ignores
+            for config in settings.loaded())
+
+    @functools.cached_property
+    def known(self) -> tuple[str, ...]:
+        return tuple(all_codes())
+
+    @functools.cached_property
+    def by_default(self) -> frozenset[str]:
+        return frozenset(code for code, found in all_codes().items() if not found.opt_in)
 
     def _pick(self, words) -> set[str]:
         prefixes = resolve_codes(words)
@@ -164,6 +392,9 @@ class _Chooser:
         return self._chosen[id(config)]
 
     def reports(self, diagnostic: Diagnostic) -> bool:
+        if self.plain:
+            stage = codes.CODES.get(diagnostic.code)
+            return stage is None or not stage.opt_in
         config = self.settings.for_path(diagnostic.path)
         if diagnostic.code not in self.chosen(config):
             return False
@@ -195,6 +426,9 @@ class Scheduled:
 def schedule_file(path: str, quarter: str | None = None, start_month: int | None = None,
                   named_by: str | None = None, root: str | None = None, settings: Settings | None = None) -> Scheduled:
     """Check one spec, then schedule it. A UsageProblem says why a quarter cannot be used."""
+    from okrdsl.dates import quarter_for
+    from okrdsl.schedule import schedule_spec
+
     checked = check([path], root=root, settings=settings)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     loaded = checked.workspace.files.get(checked.workspace.key(path))
@@ -218,6 +452,9 @@ class Standing:
 
 def status_file(path: str, root: str | None = None, settings: Settings | None = None) -> Standing:
     """Check one spec, then read its OKR sets. A UsageProblem says the file has none."""
+    from okrdsl.scoring import scoring
+    from okrdsl.symbols import scope_of
+
     checked = check([path], root=root, settings=settings)
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     key = checked.workspace.key(path)
@@ -245,6 +482,10 @@ def compile_file(path: str, quarter: str | None = None, root: str | None = None,
     """Check one spec and link it, with its schedule when a quarter is known (its own, or
     `quarter`). A UsageProblem says why `quarter` cannot be used. With `text`, that text
     is checked as if it were the file at `path` (see check_text)."""
+    from okrdsl.dates import quarter_for
+    from okrdsl.link import link
+    from okrdsl.schedule import schedule_spec
+
     checked = (check([path], root=root, settings=settings) if text is None
                else check_text(path, text, root, settings))
     key = checked.workspace.key(path)

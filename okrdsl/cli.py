@@ -167,10 +167,14 @@ def _settings(config_file: str | None, isolated: bool):
                    "configuration.")
 @click.option("--tracked", is_flag=True,
               help="Check the .okrp files under PATHS that git tracks (staged ones too), as the pre-commit hook does.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every file afresh: neither read nor write the result cache (.okrdsl_cache at the project root).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Check files in N processes (default: one per core, when there are enough files to pay for it).")
 def check(paths, output_format, select, ignore, strict, exit_zero, statistics, quiet, output_file, root, config_file,
-          isolated, show_settings, stdin_filename, tracked) -> None:
+          isolated, show_settings, stdin_filename, tracked, no_cache, jobs) -> None:
     """Check .okrp files and folders (default: the current folder; - reads standard input)."""
-    from okrdsl.check import STDIN, check as run_check
+    from okrdsl.check import STDIN, check as run_check, check_files
     from okrdsl.report import FORMATS
 
     settings = _settings(config_file, isolated)
@@ -187,22 +191,26 @@ def check(paths, output_format, select, ignore, strict, exit_zero, statistics, q
                                  param_hint="--stdin-filename")
     stdin = (stdin_filename, getattr(sys.stdin, "buffer", None) or io.BytesIO()) if STDIN in paths else None
     try:
-        result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root,
-                           settings=settings, stdin=stdin, tracked=tracked)
+        if stdin is not None:  # standard input is never cached
+            result = run_check(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root,
+                               settings=settings, stdin=stdin, tracked=tracked)
+        else:
+            result = check_files(paths or (".",), select=_codes(select), ignore=_codes(ignore), root=root,
+                                 settings=settings, tracked=tracked, use_cache=not no_cache, jobs=jobs)
     except UsageProblem as error:
         from okrdsl.report.safe import shown
 
         raise click.UsageError(shown(str(error))) from None
     if output_file is not None:
-        report = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count)
-        _write(output_file, report + "\n" if report else "", read=result.workspace.sources)
+        report = FORMATS[output_format](result.diagnostics, result.sources, result.file_count)
+        _write(output_file, report + "\n" if report else "", read=result.read)
         output_format = "text"
     if statistics:
         from okrdsl.report.text import statistics as show
 
-        output = show(result.diagnostics, result.workspace.sources, result.file_count, style=click.style)
+        output = show(result.diagnostics, result.sources, result.file_count, style=click.style)
     else:
-        output = FORMATS[output_format](result.diagnostics, result.workspace.sources, result.file_count,
+        output = FORMATS[output_format](result.diagnostics, result.sources, result.file_count,
                                         style=click.style)
     if quiet and (statistics or output_format == "text"):
         output = "\n".join(output.splitlines()[:-1])  # the summary line is the last
@@ -256,6 +264,8 @@ def explain(code) -> None:
 
 def _codes(text: str) -> tuple[str, ...]:
     """A comma-separated list of codes, prefixes or rule names; one that matches nothing is a usage error."""
+    if not text.strip():
+        return ()  # without loading every rule to find out
     from okrdsl.rules.catalogue import resolve_codes
 
     try:

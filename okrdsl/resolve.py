@@ -82,17 +82,20 @@ def include_path(including: str, written: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(including), written.replace("\0", "\\0")))
 
 
-def load_workspace(paths, workspace: Workspace | None = None) -> Workspace:
+def load_workspace(paths, workspace: Workspace | None = None, memo: dict | None = None) -> Workspace:
     """Load `paths` (already discovered files, each a path or a (path, project root) pair)
-    and, depth first, what they include, refusing includes that leave the project."""
+    and, depth first, what they include, refusing includes that leave the project.
+
+    `memo` (a dict, kept by the caller) shares loaded files between workspaces: a file with
+    the same path, text and calendar is parsed and built once, however many checks include it."""
     workspace = workspace or Workspace()
     for entry in paths:
         path, root = entry if isinstance(entry, tuple) else (str(entry), None)
-        _load_tree(workspace.key(path), workspace, root)
+        _load_tree(workspace.key(path), workspace, root, memo)
     return workspace
 
 
-def _load_tree(top: str, workspace: Workspace, root: str | None) -> None:
+def _load_tree(top: str, workspace: Workspace, root: str | None, memo: dict | None = None) -> None:
     """Load `top` and its includes, walking the include graph with an explicit stack."""
     chain: list[tuple[str, Iterator[ir.Include]]] = []
     on_chain: set[str] = set()
@@ -119,7 +122,7 @@ def _load_tree(top: str, workspace: Workspace, root: str | None) -> None:
             return
         if path in workspace.files or path in workspace.unreadable:
             return
-        loaded = _read(path, workspace, named_at)
+        loaded = _read(path, workspace, named_at, memo)
         if loaded is not None:
             chain.append((path, iter(loaded.spec.includes)))
             on_chain.add(path)
@@ -151,7 +154,7 @@ def _refused(including: str, include: ir.Include, path: str, root: str | None) -
     return outside
 
 
-def _read(path: str, workspace: Workspace, named_at: ir.Include | None) -> Loaded | None:
+def _read(path: str, workspace: Workspace, named_at: ir.Include | None, memo: dict | None = None) -> Loaded | None:
     if path in workspace.given:
         source, problems = workspace.given[path], []
     else:
@@ -165,7 +168,13 @@ def _read(path: str, workspace: Workspace, named_at: ir.Include | None) -> Loade
                                        message=f'cannot include "{named_at.path}": ' + problem.message)
             workspace.diagnostics.append(problem)
         return None
-    loaded = load_source(source, workspace.calendar_for(path)) if workspace.calendar_for else load_source(source)
+    calendar = workspace.calendar_for(path) if workspace.calendar_for else None
+    remembered = (path, source.text, calendar)
+    loaded = memo.get(remembered) if memo is not None else None
+    if loaded is None:
+        loaded = load_source(source, calendar) if calendar is not None else load_source(source)
+        if memo is not None:
+            memo[remembered] = loaded
     workspace.sources[path] = source
     workspace.files[path] = loaded
     return loaded

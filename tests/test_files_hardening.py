@@ -374,7 +374,7 @@ def test_running_out_of_memory_is_said_plainly(project, monkeypatch):
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(okrdsl.check, "check", exhausted)
+    monkeypatch.setattr(okrdsl.check, "check_files", exhausted)
     code, output = run("check", ".")
     assert code == 2
     assert output.startswith("okrdsl: out of memory: the specs checked together are too large for this machine")
