@@ -68,7 +68,7 @@ class _Group(click.Group):
               help="Colour the output: auto colours a terminal, unless NO_COLOR is set or TERM is dumb "
                    "(FORCE_COLOR colours any output).")
 def main(colour) -> None:
-    """okrdsl: write your OKR process and OKR sets as .okrp files, and check them."""
+    """okrdsl: write your OKR process and OKR sets as .okrp files; check, format, schedule, compile and compare them."""
     tune_gc()
 
 
