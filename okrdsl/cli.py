@@ -658,7 +658,7 @@ Exit codes:
 @ROOT_OPTION
 def new(source_path, quarter, output, force, root) -> None:
     """Start the next quarter's spec from this one's: quarter and titles updated, last feedback
-    as learnings, the new quarter's own links as <TODO> placeholders, everything else kept."""
+    as learnings, the new quarter's own links as <fill-in> placeholders, everything else kept."""
     from okrdsl.check import check as run_check
     from okrdsl.diagnostics import UsageProblem as Problem
     from okrdsl.new import next_quarter

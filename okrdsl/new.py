@@ -9,7 +9,7 @@ changes, at the spans the IR gives, so comments and layout stay as written:
   a meeting's;
 - the old quarter's feedback link becomes the new quarter's `learnings` link, titled
   "FY23-Q3 learnings" (a `learnings` line is added above `feedback` when there is none);
-- the links that belong to the old quarter become placeholders, `<TODO>`: the feedback
+- the links that belong to the old quarter become placeholders, `<fill-in>`: the feedback
   link, and any link of the process or of an artifact whose title names the old quarter
   (a planning issue, an overview video). `okrdsl check` reports each placeholder
   (OKR514) with what to fill in, until it is filled in;
@@ -29,8 +29,8 @@ from okrdsl.calendar import format_quarter, parse_quarter
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
 from okrdsl.source import Source, Span
 
-PLACEHOLDER = "TODO"
-_PLACEHOLDER = re.compile(r"todo(?::\S*)?", re.IGNORECASE)
+PLACEHOLDER = "fill-in"
+_PLACEHOLDER = re.compile(r"fill-in(?::\S*)?", re.IGNORECASE)
 _MENTION = re.compile(r"\bFY(\d{4}|\d{2})([ -]?)Q([1-4])\b", re.IGNORECASE)
 _STRING = re.compile(r'"(?:[^"\\\r\n]|\\.)*+"|\u201c[^\u201d\r\n]*\u201d')
 
@@ -38,7 +38,7 @@ Edit = tuple[int, int, str]
 
 
 def is_placeholder(url: str) -> bool:
-    """Whether a link is a placeholder to fill in: `<TODO>` (or `<TODO:what>`), in any case."""
+    """Whether a link is a placeholder to fill in: `<fill-in>` (or `<fill-in:what>`), in any case."""
     return _PLACEHOLDER.fullmatch(url) is not None
 
 

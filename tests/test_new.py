@@ -45,19 +45,19 @@ def test_fy23_q3_to_q4_changes_only_what_belongs_to_the_quarter():
         '-  learnings <https://gitlab.com/gitlab-com/Product/-/issues/3892> "FY23-Q2 learnings"',
         '-  feedback <https://gitlab.com/gitlab-com/Product/-/issues/4296> "FY23-Q3 feedback issue"',
         '+  learnings <https://gitlab.com/gitlab-com/Product/-/issues/4296> "FY23-Q3 learnings"',
-        '+  feedback <TODO> "FY23-Q4 feedback issue"',
+        '+  feedback <fill-in> "FY23-Q4 feedback issue"',
         '-artifact pre_planning    issue    "FY23 Q3 PLT OKR Pre-planning" <https://gitlab.com/gitlab-com/Product/-/issues/4363>',
-        '+artifact pre_planning    issue    "FY23 Q4 PLT OKR Pre-planning" <TODO>',
+        '+artifact pre_planning    issue    "FY23 Q4 PLT OKR Pre-planning" <fill-in>',
         '-artifact planning        issue    "FY23-Q3 Shared R&D and Product Org OKR Planning" '
         '<https://gitlab.com/gitlab-com/Product/-/issues/4295>',
-        '+artifact planning        issue    "FY23-Q4 Shared R&D and Product Org OKR Planning" <TODO>',
+        '+artifact planning        issue    "FY23-Q4 Shared R&D and Product Org OKR Planning" <fill-in>',
     ]
     assert [(d.code, str(d.span), d.message) for d in placeholders] == [
         ("OKR514", "specs/fy23-q4.okrp:10:12",
-         '<TODO> is a placeholder: fill in the address of the process\'s feedback link "FY23-Q4 feedback issue"'),
+         '<fill-in> is a placeholder: fill in the address of the process\'s feedback link "FY23-Q4 feedback issue"'),
         ("OKR514", "specs/fy23-q4.okrp:13:66",
-         '<TODO> is a placeholder: fill in the address of issue "FY23 Q4 PLT OKR Pre-planning" (#pre_planning)'),
-        ("OKR514", "specs/fy23-q4.okrp:16:85", '<TODO> is a placeholder: fill in the address of issue '
+         '<fill-in> is a placeholder: fill in the address of issue "FY23 Q4 PLT OKR Pre-planning" (#pre_planning)'),
+        ("OKR514", "specs/fy23-q4.okrp:16:85", '<fill-in> is a placeholder: fill in the address of issue '
          '"FY23-Q4 Shared R&D and Product Org OKR Planning" (#planning)'),
     ]
     # the same meaning otherwise: the diff names the quarter, the links and the titles only
@@ -74,9 +74,9 @@ def test_the_year_turns_after_q4_and_a_video_of_the_quarter_becomes_a_placeholde
     new, placeholders = start(old)
     lines = changed_lines(old, new)
     assert '+process "FY23 Q1 Product OKR Process" for FY23-Q1' in lines
-    assert '+  video <TODO> "FY23 Q1 Shared R&D OKR Overview by CTO and CProdO"' in lines
+    assert '+  video <fill-in> "FY23 Q1 Shared R&D OKR Overview by CTO and CProdO"' in lines
     assert '+  learnings <https://gitlab.com/gitlab-com/Product/-/issues/3142> "FY22-Q4 learnings"' in lines
-    assert len(placeholders) == len([line for line in lines if "<TODO>" in line])
+    assert len(placeholders) == len([line for line in lines if "<fill-in>" in line])
     # comments stay, word for word
     assert [c.text for c in okrdsl.loads(new).spec.comments] == [c.text for c in okrdsl.loads(old).spec.comments]
 
@@ -85,14 +85,14 @@ def test_learnings_are_added_above_feedback_when_there_are_none():
     text = 'process "FY23 Q3 workflow" for FY23-Q3\n    feedback <https://example.com/4296> "Q3 feedback"\n'
     new, _ = start(text, "FY23-Q4")
     assert new == ('process "FY23 Q4 workflow" for FY23-Q4\n    learnings <https://example.com/4296> "FY23-Q3 learnings"\n'
-                   '    feedback <TODO> "Q3 feedback"\n')
+                   '    feedback <fill-in> "Q3 feedback"\n')
 
 
 def test_without_feedback_the_learnings_are_to_fill_in():
     text = 'process "FY23 Q3 workflow" for FY23-Q3\n  learnings <https://example.com/3892>\n'
     new, placeholders = start(text, "FY23-Q4")
-    assert new == 'process "FY23 Q4 workflow" for FY23-Q4\n  learnings <TODO>\n'
-    assert placeholders[0].message == "<TODO> is a placeholder: fill in the address of the process's learnings link"
+    assert new == 'process "FY23 Q4 workflow" for FY23-Q4\n  learnings <fill-in>\n'
+    assert placeholders[0].message == "<fill-in> is a placeholder: fill in the address of the process's learnings link"
 
 
 def test_okr_sets_move_to_the_new_quarter():
@@ -128,7 +128,7 @@ def test_the_command_writes_once_and_check_reports_the_placeholders(tmp_path, mo
     assert run("new", "--from", "specs/fy23-q3.okrp", "-o", "specs/fy23-q4.okrp", "--force")[0] == 0
     code, out, err = run("new", "--from", "specs/fy23-q3.okrp")
     assert code == 0 and out == (tmp_path / "specs" / "fy23-q4.okrp").read_text(encoding="utf-8")
-    assert "<stdout>:10:12: warning: <TODO> is a placeholder" in err
+    assert "<stdout>:10:12: warning: <fill-in> is a placeholder" in err
 
 
 def test_a_spec_with_errors_is_not_started_from(tmp_path):
@@ -139,8 +139,8 @@ def test_a_spec_with_errors_is_not_started_from(tmp_path):
 
 
 def test_a_placeholder_is_not_also_a_bad_web_address():
-    found = check_text('process "P" for FY23-Q4\n  feedback <TODO> "FY23-Q4 feedback issue"\n'
-                       'artifact plan issue "Plan" <todo:plan>\n')
+    found = check_text('process "P" for FY23-Q4\n  feedback <fill-in> "FY23-Q4 feedback issue"\n'
+                       'artifact plan issue "Plan" <fill-in:plan>\n')
     assert [(d.code, d.span.line) for d in found] == [("OKR514", 2), ("OKR514", 3)]  # no OKR506
 
 

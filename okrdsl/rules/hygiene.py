@@ -332,16 +332,16 @@ def item_without_id(context: Context):
 
 @rule("OKR514", "placeholder-link", WARNING)
 def placeholder_link(context: Context):
-    """A link is still a placeholder, `<TODO>`, to fill in.
+    """A link is still a placeholder, `<fill-in>`, to fill in.
 
-    `okrdsl new` starts the next quarter's spec with `<TODO>` where the new
+    `okrdsl new` starts the next quarter's spec with `<fill-in>` where the new
     quarter needs a link of its own that does not exist yet: its feedback
     issue, its planning issue, its overview video. The warning says what each
     one stands for, until the address is filled in.
 
     Bad:
         process "FY23 Q4 Product OKR Workflow" for FY23-Q4
-          feedback <TODO> "FY23-Q4 feedback issue"  # OKR514
+          feedback <fill-in> "FY23-Q4 feedback issue"  # OKR514
 
     Good:
         process "FY23 Q4 Product OKR Workflow" for FY23-Q4
