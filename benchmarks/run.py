@@ -216,7 +216,36 @@ def table(figures: dict) -> str:
     out += [f"| {r['what']} | {r['seconds']:.2f} | {r['x_one_file']:.2f} |" for r in figures["many_files"]]
     out += ["", "| the same content, other tools | MiB | seconds |", "|---|---:|---:|"]
     out += [f"| {r['what']} | {r['mib']:.1f} | {r['seconds']:.2f} |" for r in figures["others"]]
+    out += ["", "| target (issue 13) | measured | met |", "|---|---:|---|"]
+    out += [f"| {r['target']} | {r['measured']} | {r['met']} |" for r in figures["targets"]]
     return "\n".join(out)
+
+
+def targets(figures: dict) -> list[dict]:
+    """Each target of the speed issue against this run's figures: "yes", "no", or "not measured"."""
+    start = {r["what"]: r["x_floor"] for r in figures["start_up"]}
+    cold = next((x for what, x in start.items() if "--no-cache" in what), None)
+    version = start.get("okrdsl --version")
+    by_steps = {r["steps"]: r for r in figures["sizes"]}
+    ten = by_steps.get(10_000)
+    ratio = by_steps[100_000]["seconds"] / ten["seconds"] if ten and 100_000 in by_steps else None
+    largest = by_steps[max(by_steps)] if by_steps else None
+    changed = next((r["x_one_file"] for r in figures["many_files"] if "one file changed" in r["what"]), None)
+    files = figures["many_files"][0]["what"].split(" (")[0] if figures["many_files"] else "the repository"
+
+    def row(target, value, limit, shown):
+        met = "not measured" if value is None else "yes" if value <= limit else "no"
+        return {"target": target, "measured": "-" if value is None else shown(value), "met": met}
+
+    return [
+        row("cold `okrdsl check specs/` within 1.5x of the floor", cold, 1.5, lambda v: f"{v:.2f}x"),
+        row("`okrdsl --version` within 1.2x of the floor", version, 1.2, lambda v: f"{v:.2f}x"),
+        row("10,000 steps in under 1 s", ten and ten["seconds"], 1.0, lambda v: f"{v:.2f} s"),
+        row("100,000 steps at most 11x the time of 10,000", ratio, 11.0, lambda v: f"{v:.1f}x"),
+        row(f"peak memory under 2 KB per line (at {largest['steps']:,} steps)" if largest else
+            "peak memory under 2 KB per line", largest and largest["bytes_per_line"], 2048, lambda v: f"{v:,.0f} B"),
+        row(f"{files}, one changed, within 1.5x of that file cold", changed, 1.5, lambda v: f"{v:.2f}x"),
+    ]
 
 
 def main() -> None:
@@ -232,6 +261,7 @@ def main() -> None:
                    "sizes": sizes(work, steps, repeat),
                    "many_files": many_files(work, 100 if arguments.quick else 500, repeat),
                    "others": others(work, 10_000, max(1, repeat // 2))}
+        figures["targets"] = targets(figures)
     print(json.dumps(figures, indent=2) if arguments.json else table(figures))
 
 
