@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 
 import attrs
 
@@ -22,6 +21,10 @@ from okrdsl.diagnostics import Diagnostic, UsageProblem
 from okrdsl.files import SKIPPED_FOLDERS, read_source
 from okrdsl.source import Source, Span
 from okrdsl.words import did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import tomllib
 
 CONFIG_FILE = ".okrdsl.toml"
 PYPROJECT = "pyproject.toml"
@@ -67,6 +70,8 @@ def load_config(path: str) -> tuple[Config | None, list[Diagnostic]]:
     if source is None:
         return None, problems
     is_pyproject = os.path.basename(path) == PYPROJECT
+    import tomllib  # here, not above: a check in a project without a configuration file needs none
+
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
@@ -297,6 +302,8 @@ def _names_okrdsl(path: str) -> bool:
     source, _ = read_source(path)
     if source is None or "okrdsl" not in source.text:
         return False
+    import tomllib
+
     try:
         tool = tomllib.loads(source.text).get("tool")
     except tomllib.TOMLDecodeError:
