@@ -65,6 +65,12 @@ def test_a_default_check_imports_only_what_it_uses(project):
     assert imported(project, "check", "specs") == []
 
 
+def test_a_check_answered_from_the_cache_imports_neither_the_parser_nor_the_ir(project):
+    modules = ("lark", "okrdsl.parse", "okrdsl.ir", "okrdsl.rules")
+    assert imported(project, "check", "specs", modules=modules) == sorted(modules)  # fills the cache
+    assert imported(project, "check", "specs", modules=modules) == []
+
+
 def test_what_a_check_does_not_use_by_default_is_still_imported_when_it_is_used(project):
     # The guard above can fail: each of these does import what it needs.
     (project / ".gitignore").write_text("!keep.okrp\n", encoding="utf-8")
