@@ -33,11 +33,11 @@ print("imported:", " ".join(sorted(name for name in modules if name in sys.modul
 
 # Never on the default path: the version from package metadata (email and csv come with
 # it), the machine formats, pathspec for plain patterns, TOML where no configuration names
-# okrdsl, and what only a parallel check or a score roll-up needs. (json and hashlib are
+# okrdsl, what only a parallel check or a score roll-up needs, and the schedule of a quarter. (json and hashlib are
 # still imported: each file's outcome is digested for the result cache even under
 # --no-cache; and zipfile, by importlib.resources, which finds the grammar.)
 NEVER = ("importlib.metadata", "email", "csv", "okrdsl.report.machine", "okrdsl.report.sarif", "pathspec",
-         "tomllib", "multiprocessing", "concurrent.futures", "statistics")
+         "tomllib", "multiprocessing", "concurrent.futures", "statistics", "okrdsl.schedule")
 
 
 def imported(cwd: Path, *args: str, modules=NEVER) -> list[str]:
