@@ -12,15 +12,18 @@ took about 6 ms of every check, for names that hold a few dozen characters.
 from __future__ import annotations
 
 import functools
+import os
 import unicodedata
-from importlib import resources
 
 
 @functools.cache
 def _lines() -> dict[str, str]:
     """The mappings as shipped, split but not decoded: each code point's prototype by the
     code point, both in upper-case hexadecimal as the file writes them ("05AD": "0596")."""
-    text = resources.files("okrdsl").joinpath("data", "confusables.txt").read_text(encoding="utf-8")
+    # Beside this module, as grammar.tables_path finds the parser's tables: importlib.resources
+    # would import pathlib and zipfile for one file that an installed okrdsl always has on disk.
+    with open(os.path.join(os.path.dirname(__file__), "data", "confusables.txt"), encoding="utf-8") as file:
+        text = file.read()
     return dict(line.split(" ", 1) for line in text.split("\n") if line and line[0] != "#")
 
 
