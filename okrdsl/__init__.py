@@ -29,12 +29,7 @@ _HOMES = {
 
 def __getattr__(name: str):
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            value = version("okrdsl")
-        except PackageNotFoundError:  # running from a source tree that is not installed
-            value = "0.0.0"
+        from okrdsl.version import __version__ as value  # not importlib.metadata: see okrdsl/version.py
     elif name in _HOMES:
         from importlib import import_module
 

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 
 import attrs
 
@@ -146,6 +145,8 @@ class Cache:
 
 
 def _write_atomic(path: str, text: str) -> None:
+    import tempfile  # only when writing: it imports shutil, random and the compressors
+
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -274,9 +274,9 @@ _SHARED: tuple | None = None  # (settings, opted) for forked workers: a Settings
 def _check_each(files: list[tuple[str, str]], settings: Settings, opted, jobs: int | None) -> list:
     """The outcome of each file, in order: in worker processes when there are enough files."""
     global _SHARED
-    import multiprocessing
-
     workers = _workers(len(files), jobs)
+    if workers > 1:
+        import multiprocessing  # only to check in parallel: its import costs as much as a small file's check
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         memo: dict = {}  # files included by many (a roles catalogue) are parsed once
         return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]

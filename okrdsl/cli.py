@@ -14,6 +14,7 @@ import sys
 import click
 
 from okrdsl.diagnostics import Severity, UsageProblem
+from okrdsl.version import __version__
 
 EXIT_CODES = """\b
 Exit codes:
@@ -63,7 +64,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["--help", "-h"]})
-@click.version_option(package_name="okrdsl", prog_name="okrdsl")
+@click.version_option(__version__, prog_name="okrdsl")  # a version given: click reads no package metadata
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the output: auto colours a terminal, unless NO_COLOR is set or TERM is dumb "
                    "(FORCE_COLOR colours any output).")

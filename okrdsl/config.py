@@ -11,17 +11,23 @@ folders above it, up to the top of the git repository. In one folder, .okrdsl.to
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-import tomllib
 
 import attrs
 
-from okrdsl import codes, ir
+from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic, UsageProblem
 from okrdsl.files import SKIPPED_FOLDERS, read_source
 from okrdsl.source import Source, Span
 from okrdsl.words import did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import tomllib
+
+    from okrdsl import ir
 
 CONFIG_FILE = ".okrdsl.toml"
 PYPROJECT = "pyproject.toml"
@@ -40,7 +46,12 @@ class Config:
     (codes, prefixes or rule names: see rules.catalogue.resolve_codes). `per_file_ignores`
     pairs a gitignore-style pattern with codes; it and `exclude` are relative to `folder`.
     `exclude` None means DEFAULT_EXCLUDE. The calendar fields, when set, are what a
-    process uses where it does not say (ir.CalendarDefaults)."""
+    process uses where it does not say (`calendar`, an ir.CalendarDefaults).
+
+    The calendar fields are kept as the plain pairs ir.CalendarDefaults takes
+    (`calendar_given`), and `calendar` is made from them when asked for: reading a
+    configuration imports no IR, which a check answered from the result cache never needs
+    (importing it costs about 20 ms, a quarter of such a check)."""
 
     path: str | None = None
     folder: str = "."
@@ -51,12 +62,23 @@ class Config:
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
     strict: bool = False
-    calendar: ir.CalendarDefaults = ir.CalendarDefaults()
+    calendar_given: tuple[tuple[str, int | str], ...] = ()  # (("start_month", 1),), sorted
+
+    @property
+    def calendar(self) -> ir.CalendarDefaults:
+        return _calendar(self.calendar_given)
 
     @property
     def excluded(self) -> tuple[str, ...]:
         """Every pattern a folder search leaves out: `exclude` (or the default), then `extend-exclude`."""
         return (DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(given: tuple[tuple[str, int | str], ...]) -> ir.CalendarDefaults:
+    from okrdsl import ir
+
+    return ir.CalendarDefaults(**dict(given))
 
 
 def load_config(path: str) -> tuple[Config | None, list[Diagnostic]]:
@@ -67,6 +89,8 @@ def load_config(path: str) -> tuple[Config | None, list[Diagnostic]]:
     if source is None:
         return None, problems
     is_pyproject = os.path.basename(path) == PYPROJECT
+    import tomllib  # here, not above: a check in a project without a configuration file needs none
+
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
@@ -187,7 +211,7 @@ class _Reader:
                 calendar[{"fiscal-year-start": "start_month", "fiscal-year-naming": "named_by"}.get(key, "weeks_start")] = read
             else:
                 values[key.replace("-", "_")] = read
-        return Config(self.source.path, folder, calendar=ir.CalendarDefaults(**calendar), **values)
+        return Config(self.source.path, folder, calendar_given=tuple(sorted(calendar.items())), **values)
 
     def _codes(self, key: str, value, table: tuple[str, ...] = (), name: str | None = None) -> tuple[str, ...] | None:
         from okrdsl.rules.catalogue import resolve_codes
@@ -260,8 +284,10 @@ class _Reader:
         return value
 
     def _weeks_start(self, key: str, value) -> str | None:
+        from okrdsl.ir import WEEKDAYS
+
         word = value.strip().lower() if isinstance(value, str) else ""
-        day = next((day for day in ir.WEEKDAYS if len(word) >= 3 and day.startswith(word)), None)
+        day = next((day for day in WEEKDAYS if len(word) >= 3 and day.startswith(word)), None)
         if day is None:
             self.bad(key, f'{key} must be a weekday, such as "monday", not {_kind(value)}',
                      value=value if isinstance(value, str) else None)
@@ -297,6 +323,8 @@ def _names_okrdsl(path: str) -> bool:
     source, _ = read_source(path)
     if source is None or "okrdsl" not in source.text:
         return False
+    import tomllib
+
     try:
         tool = tomllib.loads(source.text).get("tool")
     except tomllib.TOMLDecodeError:

@@ -3,21 +3,67 @@
 
 Matching is the `pathspec` package's (its GitIgnoreSpec), so `*.okrp`, `drafts/`,
 `/top-only.okrp`, `**/old/*.okrp` and `!keep.okrp` mean what they mean to git.
+
+Importing pathspec costs about as much as checking a small spec, and most patterns
+never need it: okrdsl's own default excludes (`node_modules/`, `.venv/`) and the lines
+of a typical .gitignore (`build/`, `*.pyc`, `/dist`, comments) each name one file or
+folder, with at most `*` in the name. Such patterns are matched here, name by name
+(_plain); any other pattern (`!`, `?`, `[...]`, `**`, a `/` inside, a space, a
+backslash) sends the whole list to pathspec. tests/test_ignores.py checks, on
+generated patterns and paths, that both always agree.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 
-import pathspec
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathspec
 
 GITIGNORE = ".gitignore"
 
 
 @functools.lru_cache(maxsize=256)
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # here, not above: its import costs about as much as checking a small spec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+# One name, with `*` for any characters but `/`, perhaps anchored (`/dist`), perhaps a folder
+# only (`build/`): nothing that means more to git than what _plain matches.
+_PLAIN = re.compile(r"/?(?!\.\.?/?$)(?!.*\*\*)[A-Za-z0-9_.*-]+/?")
+
+
+@functools.lru_cache(maxsize=256)
+def _plain(patterns: tuple[str, ...]) -> tuple[tuple[re.Pattern, bool, bool], ...] | None:
+    """(name, anchored, folders only) for each pattern when every one is plain (see above;
+    blank lines and comments are skipped as git skips them), else None."""
+    found = []
+    for pattern in patterns:
+        if not pattern or pattern.startswith("#"):
+            continue
+        if _PLAIN.fullmatch(pattern) is None:
+            return None
+        name = pattern.strip("/")
+        found.append((re.compile("[^/]*".join(map(re.escape, name.split("*")))), pattern.startswith("/"),
+                      pattern.endswith("/")))
+    return tuple(found)
+
+
+def _plain_verdict(plain, where: str, is_folder: bool) -> bool | None:
+    """What git says of `where` (relative to the patterns' folder, normalised) under plain
+    patterns: ignored when a pattern names it or a folder above it, else no verdict."""
+    names = where.split("/")
+    folders = names if is_folder else names[:-1]
+    for name, anchored, folders_only in plain:
+        candidates = folders if folders_only else names
+        if any(name.fullmatch(part) for part in (candidates[:1] if anchored else candidates)):
+            return True
+    return None
 
 
 def relative(path: str, folder: str) -> str | None:
@@ -31,9 +77,14 @@ def relative(path: str, folder: str) -> str | None:
 def verdict(patterns: tuple[str, ...], folder: str, path: str, is_folder: bool = False) -> bool | None:
     """True when the last pattern that matches `path` (relative to `folder`) ignores it, False
     when it is a `!` pattern that keeps it, None when none matches or `path` is outside `folder`."""
+    if not patterns:  # what an empty GitIgnoreSpec says of every path
+        return None
     where = relative(path, folder)
     if where is None or where == ".":
         return None
+    plain = _plain(patterns)
+    if plain is not None:
+        return _plain_verdict(plain, where, is_folder)
     return _spec(patterns).check_file(where + ("/" if is_folder else "")).include
 
 

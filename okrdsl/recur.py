@@ -5,6 +5,9 @@ after -4w, then every 14 days up to the end. `every month on day 31` falls on
 each month's last day where the month is shorter; `every month on first
 Tuesday` on each month's first Tuesday. Without `on`, a recurrence happens on
 its first day and every period after it, as it always has.
+
+The rules (okrdsl.rules) ask here whether an item recurs and how often, so that a
+check need not import okrdsl.schedule, which lays out a whole quarter.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from collections.abc import Iterator
 
 from okrdsl import ir
 from okrdsl.calendar import WEEKDAY_NUMBERS, add_months, nth_weekday, shift
-from okrdsl.limits import MAX_OCCURRENCES
+from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from okrdsl.dates import Resolver
 
 _DAYS = {"day": 1, "week": 7}
 
@@ -71,3 +78,36 @@ def count(first: datetime.date, last: datetime.date, every: int, unit: str, on: 
         day = add_months(first, (months - 1) * every)
         return min(months - (1 if day is None or day > last else 0), limit)
     return sum(1 for _ in occurrences(first, last, every, unit, on, limit))
+
+
+def recurs(item: ir.Item) -> bool:
+    """Whether an item happens again and again: a cadence, or a recurring meeting."""
+    return isinstance(item, ir.Cadence) or isinstance(item, ir.Meeting) and isinstance(item.when, ir.Recurrence)
+
+
+def recurrence(item: ir.Item) -> tuple[int, str, ir.RecurOn | None]:
+    """How a cadence or recurring meeting recurs: (every, unit, on)."""
+    if isinstance(item, ir.Cadence):
+        return item.every, item.unit, item.on
+    return item.when.every, item.when.unit, item.when.on
+
+
+def occurrence_count(item: ir.Item, resolver: Resolver) -> int:
+    """How many times a cadence or recurring meeting happens in the schedule (at most
+    MAX_OCCURRENCES), worked out without listing them where that can be done."""
+    dated = resolver.recurring_range(item)
+    if dated is None:
+        return 0
+    return count(*dated, *recurrence(item))
+
+
+def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Item, int] | None:
+    """The cadence or recurring meeting at which the schedule passes MAX_TOTAL_OCCURRENCES
+    occurrences, and the total it would list without that limit; None when it stays within it."""
+    total, over = 0, None
+    for item in spec.items():
+        if recurs(item):
+            total += occurrence_count(item, resolver)
+            if over is None and total > MAX_TOTAL_OCCURRENCES:
+                over = item
+    return (over, total) if over is not None else None

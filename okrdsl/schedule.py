@@ -18,7 +18,7 @@ from okrdsl.calendar import FiscalCalendar, format_quarter
 from okrdsl.dates import Resolver, latest_before, quarter_for, resolver_for
 from okrdsl.diagnostics import UsageProblem
 from okrdsl.limits import MAX_TOTAL_OCCURRENCES
-from okrdsl.recur import count as count_occurrences, occurrences
+from okrdsl.recur import occurrence_count, occurrences, recurrence as _recurrence, recurs
 
 
 @attrs.frozen
@@ -175,38 +175,6 @@ def _written(when, with_date: bool = True, item: ir.Item | None = None) -> str:
     if isinstance(when, ir.Following):
         return "after " + ", ".join(n.value for n in ir.after_of(item))
     return "ongoing" if isinstance(when, ir.Ongoing) else ""
-
-
-def recurs(item: ir.Item) -> bool:
-    """Whether an item happens again and again: a cadence, or a recurring meeting."""
-    return isinstance(item, ir.Cadence) or isinstance(item, ir.Meeting) and isinstance(item.when, ir.Recurrence)
-
-
-def _recurrence(item: ir.Item) -> tuple[int, str, ir.RecurOn | None]:
-    if isinstance(item, ir.Cadence):
-        return item.every, item.unit, item.on
-    return item.when.every, item.when.unit, item.when.on
-
-
-def occurrence_count(item: ir.Item, resolver: Resolver) -> int:
-    """How many times a cadence or recurring meeting happens in the schedule (at most
-    MAX_OCCURRENCES), worked out without listing them where that can be done."""
-    dated = resolver.recurring_range(item)
-    if dated is None:
-        return 0
-    return count_occurrences(*dated, *_recurrence(item))
-
-
-def over_total(spec: ir.Spec, resolver: Resolver) -> tuple[ir.Item, int] | None:
-    """The cadence or recurring meeting at which the schedule passes MAX_TOTAL_OCCURRENCES
-    occurrences, and the total it would list without that limit; None when it stays within it."""
-    total, over = 0, None
-    for item in spec.items():
-        if recurs(item):
-            total += occurrence_count(item, resolver)
-            if over is None and total > MAX_TOTAL_OCCURRENCES:
-                over = item
-    return (over, total) if over is not None else None
 
 
 def undated(spec: ir.Spec) -> tuple[Entry, ...]:

@@ -10,7 +10,6 @@ them from here.
 
 from __future__ import annotations
 
-import statistics
 from typing import Iterable, Literal
 
 import attrs
@@ -79,7 +78,11 @@ class Scoring:
         given = [s for s in scores if s is not None]
         if not given:
             return None
-        return min(given) if self.rollup == "lowest" else statistics.fmean(given)
+        if self.rollup == "lowest":
+            return min(given)
+        import statistics  # here: `okrdsl check` loads this module for its rules, and never rolls up
+
+        return statistics.fmean(given)
 
 
 def scoring(policy: ir.Policy | None) -> Scoring:
@@ -118,5 +121,7 @@ def rolled_up(parts: list[Status], rules: Scoring) -> Status:
     progress = [p.progress for p in parts if p.progress is not None]
     score = rules.roll(p.score for p in parts)
     band = rules.band(score)
+    import statistics
+
     return Status(statistics.fmean(progress) if progress else None, score, band.name if band else None,
                   rules.worst(p.health for p in parts))

@@ -53,3 +53,21 @@ def test_the_shipped_specs_have_no_look_alikes():
 
 def test_plain_letters_that_look_alike_are_named_too():
     assert describe_difference("CIO", "ClO") == 'I in "CIO" and l in "ClO"'
+
+
+def test_each_character_maps_as_the_whole_table_says():
+    # okrdsl decodes the line of each character it meets (confusables.prototype); decoded
+    # all at once, the table must say the same of every character, mapped or not.
+    from okrdsl.confusables import prototype
+
+    table = {}
+    for line in (ROOT / "okrdsl" / "data" / "confusables.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            source, *target = line.split()
+            assert chr(int(source, 16)) not in table and target, line  # each once, never to nothing
+            table[chr(int(source, 16))] = "".join(chr(int(code, 16)) for code in target)
+    assert len(table) > 6000
+    for char, expected in table.items():
+        assert prototype(char) == expected
+    for code in [*range(0x250), *range(0x370, 0x530), 0x2028, 0xFEFF, 0x1D400, 0x10FFFF]:
+        assert prototype(chr(code)) == table.get(chr(code))

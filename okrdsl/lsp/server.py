@@ -44,9 +44,9 @@ COMPLETION_KINDS = {
 
 class OkrpServer(LanguageServer):
     def __init__(self) -> None:
-        from importlib.metadata import version
+        from okrdsl.version import __version__
 
-        super().__init__("okrdsl", version("okrdsl"))
+        super().__init__("okrdsl", __version__)
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="okrdsl-check")

@@ -9,7 +9,6 @@ for people goes through `shown` first, and every JSON document through `json_tex
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
@@ -63,6 +62,8 @@ def json_text(data) -> str:
     """`data` as indented JSON, other alphabets as they are, but what `shown` escapes as a
     JSON escape (`\\u009b`, `\\u202e`), so that JSON read on a terminal is safe too. (json
     escapes C0 controls in strings itself; outside strings JSON holds only ASCII.)"""
+    import json  # here, not above: the text report, which imports this module, needs none
+
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return _UNSAFE.sub(_json_escape, text)
 

@@ -10,7 +10,7 @@ from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 from okrdsl.recur import count
 from okrdsl.rules import Context, Finding, rule
 from okrdsl.rules.time import dated_files, resolver_of
-from okrdsl.schedule import over_total, recurs
+from okrdsl.recur import over_total, recurs
 
 ERROR = Severity.ERROR
 

@@ -7,7 +7,7 @@ from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter, 
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, File, Finding, rule
 from okrdsl.dates import Resolver, counted_from, latest_before, quarter_for, resolver_for
-from okrdsl.schedule import recurs
+from okrdsl.recur import recurs
 from okrdsl.words import loop_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
