@@ -57,6 +57,14 @@ def parser() -> Lark:
     return load_tables(text) or build_parser(text)
 
 
+@functools.lru_cache(maxsize=1)
+def fast_parser():
+    """okrdsl.lalr's loop over `parser()`'s tables (None if that parser is set up another way)."""
+    from okrdsl.lalr import for_lark
+
+    return for_lark(parser())
+
+
 def build_parser(text: str) -> Lark:
     """The parser analysed from the grammar's text (the slow way)."""
     from okrdsl.postlex import Postlexer
