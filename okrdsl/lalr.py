@@ -11,9 +11,12 @@ does the same work in one loop over the same analysed tables, and yields the sam
   (priority, longest possible match, longest literal, name), as one regex alternation
   whose first matching branch wins. A keyword that a regex terminal of the same
   priority also matches is not a branch of its own, as in lark: the regex's token is
-  retyped when its text is the keyword (a dict lookup here, a regex in lark). States
-  whose alternations are the same share one compiled regex, made on first use, so a
-  small check compiles far fewer patterns than lark did.
+  retyped when its text is the keyword (a dict lookup here, a regex in lark). A state's
+  scanner first tries its branches one by one (str.startswith for a keyword, each regex
+  terminal's own pattern, compiled once for all states); once it has served `HOT`
+  tokens it is compiled to lark's alternation, shared by the states with the same
+  branches. A small check so compiles about half the patterns lark did, a large file
+  runs on the alternations.
 - Runs of ignored spaces are skipped by the same regex as the token after them, when
   no other terminal can begin with a character the ignored pattern begins with
   (worked out from the terminals' regexes, see `_may_start_with`).
@@ -47,6 +50,27 @@ try:  # the regex parser, to see which characters a terminal can begin with
 except ImportError:  # pragma: no cover - older Pythons name it sre_parse
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+
+# A state's scanner is compiled to one regex once it has served HOT tokens.
+HOT = 64
+
+
+class _Found:
+    """What a scanner that tries branch by branch found: the parts of a re.Match the loop reads."""
+
+    __slots__ = ("lastgroup", "_value", "_end")
+
+    def __init__(self, name: str, value: str, end: int):
+        self.lastgroup = name
+        self._value = value
+        self._end = end
+
+    def group(self, _name: str) -> str:
+        return self._value
+
+    def end(self) -> int:
+        return self._end
 
 
 class _GiveUp(Exception):
@@ -91,7 +115,7 @@ class FastParser:
         if any(isinstance(key, str) for key in callbacks):
             raise ValueError("callbacks on tokens")
         # Each state's actions: a shift (or goto) is the next state, a reduction is
-        # (how many values it takes, lark's callback for its rule, the rule's name).
+        # (minus how many values it takes, lark's callback for its rule, the rule's name).
         reductions: dict = {}
         self._actions: dict[int, dict[str, object]] = {}
         self._accepts: dict[int, frozenset[str]] = {}
@@ -103,7 +127,7 @@ class FastParser:
                 else:
                     rule = argument
                     if rule not in reductions:
-                        reductions[rule] = (len(rule.expansion), callbacks[rule], rule.origin.name)
+                        reductions[rule] = (-len(rule.expansion), callbacks[rule], rule.origin.name)
                     mine[name] = reductions[rule]
             self._actions[state] = mine
             self._accepts[state] = frozenset(actions)
@@ -148,9 +172,51 @@ class FastParser:
                          if t.name not in embedded and not (self._skip and t.name in self._ignore))
         scanner = self._scanners.get(branches)
         if scanner is None:
-            alternation = "|".join(f"(?P<{name}>{self._terminals[name].pattern.to_regexp()})" for name in branches)
-            scanner = self._scanners[branches] = re.compile(self._skip + f"(?:{alternation})").match
+            scanner = self._scanners[branches] = self._branch_by_branch(branches)
         return scanner, retypes
+
+    def _branch_by_branch(self, branches: tuple[str, ...]):
+        """A scanner that tries the branches one by one (a keyword by str.startswith, a regex
+        terminal by its own pattern, compiled once for all states), as the alternation would.
+        Once it has served `HOT` tokens it is replaced by the compiled alternation: a large file
+        pays one compile for speed, a small one none."""
+        tries = []
+        for name in branches:
+            pattern = self._terminals[name].pattern
+            if isinstance(pattern, PatternStr) and not pattern.flags:
+                tries.append((name, pattern.value, None))
+            else:
+                tries.append((name, None, re.compile(pattern.to_regexp()).match))
+        skip = re.compile(self._skip).match if self._skip else None
+        uses = 0
+
+        def scan(text: str, pos: int):
+            nonlocal uses
+            uses += 1
+            if uses > HOT:
+                self._compile(branches, scan)
+            if skip is not None:
+                pos = skip(text, pos).end()
+            for name, literal, match in tries:
+                if literal is not None:
+                    if text.startswith(literal, pos):
+                        return _Found(name, literal, pos + len(literal))
+                else:
+                    found = match(text, pos)
+                    if found is not None:
+                        return _Found(name, found.group(), found.end())
+            return None
+
+        return scan
+
+    def _compile(self, branches: tuple[str, ...], replaced) -> None:
+        """Put the compiled alternation of `branches` in the place of the scanner `replaced`."""
+        alternation = "|".join(f"(?P<{name}>{self._terminals[name].pattern.to_regexp()})" for name in branches)
+        scanner = self._scanners[branches] = re.compile(self._skip + f"(?:{alternation})").match
+        for places in (self._lexers, self._by_accepts):
+            for key, lexer in (enumerate(places) if isinstance(places, list) else list(places.items())):
+                if lexer is not None and lexer[0] is replaced:
+                    places[key] = (scanner, lexer[1])
 
     def _embedded(self, regex, literal) -> bool:
         """Whether the keyword `literal` is what `regex` matches at its start (lark's test)."""
@@ -208,9 +274,9 @@ class FastParser:
                     return
                 size, callback, origin = action
                 if size:
-                    children = values[-size:]
-                    del stack[-size:]
-                    del values[-size:]
+                    children = values[size:]
+                    del stack[size:]
+                    del values[size:]
                 else:
                     children = []
                 push_value(callback(children))
@@ -271,9 +337,9 @@ class FastParser:
                         break
                     size, callback, origin = action
                     if size:
-                        children = values[-size:]
-                        del stack[-size:]
-                        del values[-size:]
+                        children = values[size:]
+                        del stack[size:]
+                        del values[size:]
                     else:
                         children = []
                     push_value(callback(children))
@@ -291,11 +357,14 @@ class FastParser:
             feed(token, kind)
             # The Postlexer's indentation, for the line this _NL token ends on.
             indent = value[value.rindex("\n") + 1:]
-            if "#" in indent:
-                indent = indent[: indent.index("#")]
-            if NO_BREAK_SPACE.search(indent) is not None:
-                raise _GiveUp
-            width = indent_width(indent)
+            if indent.count(" ") == len(indent):  # only spaces, or none: the common case
+                width = len(indent)
+            else:
+                if "#" in indent:
+                    indent = indent[: indent.index("#")]
+                if NO_BREAK_SPACE.search(indent) is not None:
+                    raise _GiveUp
+                width = indent_width(indent)
             if width > levels[-1]:
                 if len(levels) > MAX_DEPTH:
                     raise _GiveUp
@@ -323,9 +392,9 @@ class FastParser:
                 raise _GiveUp
             size, callback, origin = action
             if size:
-                children = values[-size:]
-                del stack[-size:]
-                del values[-size:]
+                children = values[size:]
+                del stack[size:]
+                del values[size:]
             else:
                 children = []
             push_value(callback(children))

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lark import Token, Tree
 
+from okrdsl import lalr
 from okrdsl import parse as parse_module
 from okrdsl.grammar import build_parser, fast_parser, grammar_text, parser
 from okrdsl.lalr import FastParser, for_lark
@@ -102,6 +103,22 @@ def test_the_fast_parse_reads_every_valid_file_of_the_repository():
     assert len(readable) > 40
     for name in readable:
         assert assert_same_as_lark(TEXTS[name], must_be_fast=True), name
+
+
+@pytest.mark.parametrize("hot", [0, 10**9])
+def test_scanners_branch_by_branch_and_compiled_find_the_same_tokens(monkeypatch, hot):
+    """A state's scanner tries its branches one by one until it has served okrdsl.lalr.HOT
+    tokens, then is compiled to one regex: both ways, every file parses to lark's tree."""
+    monkeypatch.setattr(lalr, "HOT", hot)
+    fast = for_lark(parser())
+    for name, text in TEXTS.items():
+        text = text if text.endswith("\n") else text + "\n"
+        expected = lark_parse(text)
+        done = fast.parse(text)
+        if isinstance(expected, Exception):
+            assert done is None, name
+        else:
+            assert done is not None and differences(expected, done[0]) == [], name
 
 
 def test_a_parser_built_from_the_grammar_is_driven_alike():
