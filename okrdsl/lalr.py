@@ -239,8 +239,12 @@ class FastParser:
                 return ""
             starts |= first
         others = [t for t in self._terminals.values() if t.name not in self._ignore]
-        if any(_may_start_with(t.pattern.to_regexp(), c) for t in others for c in starts):
-            return ""
+        for terminal in others:
+            if isinstance(terminal.pattern, PatternStr) and not terminal.pattern.flags:
+                if terminal.pattern.value[:1] in starts:
+                    return ""
+            elif _may_start_with(terminal.pattern.to_regexp(), starts):
+                return ""
         return "(?>" + "|".join(f"(?:{t.pattern.to_regexp()})" for t in ignored) + ")*"
 
     # --- the loop -----------------------------------------------------------------------
@@ -479,11 +483,15 @@ def _item_starts(op, argument, char: str, ignore_case: bool) -> tuple[bool, bool
     return True, True  # anything else: unsure, so "may"
 
 
-def _may_start_with(regex: str, char: str) -> bool:
-    """Whether `regex` may match a text that begins with `char` (True where unsure)."""
+def _may_start_with(regex: str, chars: set[str]) -> bool:
+    """Whether `regex` may match a text that begins with one of `chars` (True where unsure)."""
     parsed = _sre_parse.parse(regex)
-    may, empty = _starts(list(parsed), char, bool(parsed.state.flags & re.IGNORECASE))
-    return may or empty
+    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+    for char in chars:
+        may, empty = _starts(list(parsed), char, ignore_case)
+        if may or empty:
+            return True
+    return False
 
 
 def _first_characters(regex: str) -> set[str] | None:
