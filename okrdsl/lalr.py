@@ -66,7 +66,7 @@ class _Found:
         self._value = value
         self._end = end
 
-    def group(self, _name: str) -> str:
+    def __getitem__(self, _name: str) -> str:
         return self._value
 
     def end(self) -> int:
@@ -300,7 +300,7 @@ class FastParser:
             if found is None:
                 raise _GiveUp  # no terminal here, or only ignored characters up to the end
             kind = found.lastgroup
-            value = found.group(kind)
+            value = found[kind]
             pos = found.end()
             start = pos - len(value)
             if kind in retypes:
