@@ -57,6 +57,14 @@ def parser() -> Lark:
     return load_tables(text) or build_parser(text)
 
 
+@functools.lru_cache(maxsize=1)
+def fast_parser():
+    """okrdsl.lalr's loop over `parser()`'s tables (None if that parser is set up another way)."""
+    from okrdsl.lalr import for_lark
+
+    return for_lark(parser())
+
+
 def build_parser(text: str) -> Lark:
     """The parser analysed from the grammar's text (the slow way)."""
     from okrdsl.postlex import Postlexer
@@ -82,11 +90,11 @@ def load_tables(text: str, path: Path | None = None) -> Lark | None:
 
     try:
         with open(path or tables_path(), encoding="utf-8") as file:
-            saved = json.load(file)
+            saved = json.load(file, object_hook=_decode_object)
         if (saved.get("format") != TABLES_FORMAT or saved.get("grammar_sha256") != grammar_digest(text)
                 or saved.get("lark") != lark_release() or saved.get("options") != OPTIONS):
             return None
-        return Lark._load_from_dict(_decode(saved["data"]), _decode(saved["memo"]), postlex=Postlexer())
+        return Lark._load_from_dict(saved["data"], saved["memo"], postlex=Postlexer())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -158,13 +166,10 @@ def _encode(value):
     raise TypeError(f"cannot save {type(value).__name__} in the parser tables")
 
 
-def _decode(value):
-    if isinstance(value, dict):
-        if len(value) == 1 and _PAIRS in value:
-            return {key: _decode(item) for key, item in value[_PAIRS]}
-        return {key: _decode(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
+def _decode_object(value: dict):
+    """The inverse of `_encode`, for one JSON object as json.load meets it (inside out)."""
+    if len(value) == 1 and _PAIRS in value:
+        return {key: item for key, item in value[_PAIRS]}
     return value
 
 

@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from okrdsl import codes, ir
 from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, parse_month, parse_quarter, week_start
 from okrdsl.diagnostics import Diagnostic
-from okrdsl.grammar import describe_expected, keyword_hint, parser
+from okrdsl.grammar import describe_expected, fast_parser, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
 from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, JoinedWord, indent_width
 from okrdsl.words import plural
@@ -40,7 +40,12 @@ def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults())
     diagnostics: list[Diagnostic] = []
     blanked: set[int] = set()
     for _ in range(MAX_PARSES):
-        try:
+        fast = fast_parser()
+        done = fast.parse(text) if fast is not None else None
+        if done is not None:  # the hot path: a file lark's parser would read without an error
+            tree, commented = done
+            return Parsed(tree, _comments_in(commented), tuple(diagnostics))
+        try:  # lark's parser, for what it says about the error
             tree = parser().parse(text)
             return Parsed(tree, _comments(tree), tuple(diagnostics))
         except (UnexpectedInput, IndentationError_, JoinedWord) as error:
@@ -64,8 +69,13 @@ def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults())
 
 def _comments(tree: Tree) -> tuple[tuple[int, str], ...]:
     """(offset, text) of every comment: they live in the newline tokens, which the tree keeps."""
+    return _comments_in(tree.scan_values(lambda v: isinstance(v, Token) and v.type == "_NL"))
+
+
+def _comments_in(newlines) -> tuple[tuple[int, str], ...]:
+    """(offset, text) of the comments in some _NL tokens (the fast parse hands over those with a "#")."""
     found = []
-    for token in tree.scan_values(lambda v: isinstance(v, Token) and v.type == "_NL"):
+    for token in newlines:
         found.extend((token.start_pos + m.start(), m.group().rstrip()) for m in COMMENT.finditer(token.value))
     return tuple(sorted(found))
 

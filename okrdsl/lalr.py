@@ -1,0 +1,512 @@
+"""The fast parse: lark's own tables and tree builder, driven by one tight loop.
+
+Lark's LALR parser with its contextual lexer and okrdsl.postlex.Postlexer spent most
+of a large file's parse in generic machinery: a generator per stage, a method call and
+a regex match per ignored space, a rule object hashed per reduction. `FastParser`
+does the same work in one loop over the same analysed tables, and yields the same
+`Tree`, token for token (type, value and every position):
+
+- Lexing follows lark's ContextualLexer exactly: in each parser state, the terminals
+  the state accepts (with the ignored ones and the postlexer's _NL), in lark's order
+  (priority, longest possible match, longest literal, name), as one regex alternation
+  whose first matching branch wins. A keyword that a regex terminal of the same
+  priority also matches is not a branch of its own, as in lark: the regex's token is
+  retyped when its text is the keyword (a dict lookup here, a regex in lark). A state's
+  scanner first tries its branches one by one (str.startswith for a keyword, each regex
+  terminal's own pattern, compiled once for all states); once it has served `HOT`
+  tokens it is compiled to lark's alternation, shared by the states with the same
+  branches. A small check so compiles about half the patterns lark did, a large file
+  runs on the alternations.
+- Runs of ignored spaces are skipped by the same regex as the token after them, when
+  no other terminal can begin with a character the ignored pattern begins with
+  (worked out from the terminals' regexes, see `_may_start_with`).
+- Indentation becomes _INDENT / _DEDENT as okrdsl.postlex.Postlexer makes them.
+- The LALR loop shifts and reduces over lark's parse table and calls lark's own
+  reduce callbacks (its ParseTreeBuilder's), so the tree's shape is lark's by
+  construction.
+
+Whatever this loop does not expect (a character no terminal matches, a token the
+state does not accept, an indentation error, a joined word, an early end) makes it
+give up: `parse` returns None and the caller runs lark's parser, which raises the
+error that okrdsl.parse turns into a diagnostic. Errors are rare; valid files are
+the hot path. A parser set up in any way this module does not know (another lexer,
+lexer callbacks, flags) is never driven here: `for_lark` returns None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Lark, Token
+from lark.lexer import PatternRE, PatternStr, _regexp_has_newline
+from lark.parsers.lalr_analysis import Shift
+
+from okrdsl.limits import MAX_DEPTH
+from okrdsl.postlex import NO_BREAK_SPACE, Postlexer, indent_width
+
+try:  # the regex parser, to see which characters a terminal can begin with
+    from re import _parser as _sre_parse  # Python 3.11+
+    from re import _constants as _sre
+except ImportError:  # pragma: no cover - older Pythons name it sre_parse
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+
+# A state's scanner is compiled to one regex once it has served HOT tokens.
+HOT = 64
+
+
+class _Found:
+    """What a scanner that tries branch by branch found: the parts of a re.Match the loop reads."""
+
+    __slots__ = ("lastgroup", "_value", "_end")
+
+    def __init__(self, name: str, value: str, end: int):
+        self.lastgroup = name
+        self._value = value
+        self._end = end
+
+    def __getitem__(self, _name: str) -> str:
+        return self._value
+
+    def end(self) -> int:
+        return self._end
+
+
+class _GiveUp(Exception):
+    """The fast loop met something only lark's parser knows how to report."""
+
+
+_new_token = getattr(Token, "_future_new", Token)
+
+
+def for_lark(lark: Lark) -> FastParser | None:
+    """A fast parser for `lark`, or None when it is set up in a way this module does not drive."""
+    try:
+        conf = lark.lexer_conf
+        if (lark.options.parser != "lalr" or lark.options.lexer != "contextual"
+                or not isinstance(lark.options.postlex, Postlexer) or conf.callbacks or conf.g_regex_flags
+                or conf.use_bytes or conf.re_module is not re or lark.options.transformer is not None):
+            return None
+        return FastParser(lark)
+    except (AttributeError, KeyError, TypeError, ValueError, AssertionError, re.error):
+        return None
+
+
+class FastParser:
+    """Parses text to lark's tree for the parser `lark` was loaded as; see the module docstring."""
+
+    def __init__(self, lark: Lark):
+        conf = lark.lexer_conf
+        terminals = list(conf.terminals)
+        if any(type(t.pattern) not in (PatternRE, PatternStr) for t in terminals):
+            raise ValueError("a terminal of another kind")
+        self._terminals = {t.name: t for t in terminals}
+        self._ignore = frozenset(conf.ignore)
+        self._always = frozenset(lark.options.postlex.always_accept)
+        self._newline_types = frozenset(t.name for t in terminals if _regexp_has_newline(t.pattern.to_regexp()))
+        if "_NL" not in self._newline_types:
+            raise ValueError("the loop counts lines in every _NL token")
+        parser = lark.parser.parser.parser
+        table = parser.parse_table
+        self._start = table.start_states["start"]
+        self._end = table.end_states["start"]
+        callbacks = parser.callbacks
+        if any(isinstance(key, str) for key in callbacks):
+            raise ValueError("callbacks on tokens")
+        # Each state's actions: a shift (or goto) is the next state, a reduction is
+        # (minus how many values it takes, lark's callback for its rule, the rule's name).
+        reductions: dict = {}
+        self._actions: dict[int, dict[str, object]] = {}
+        self._accepts: dict[int, frozenset[str]] = {}
+        for state, actions in table.states.items():
+            mine = {}
+            for name, (action, argument) in actions.items():
+                if action is Shift:
+                    mine[name] = argument
+                else:
+                    rule = argument
+                    if rule not in reductions:
+                        reductions[rule] = (-len(rule.expansion), callbacks[rule], rule.origin.name)
+                    mine[name] = reductions[rule]
+            self._actions[state] = mine
+            self._accepts[state] = frozenset(actions)
+        self._skip = self._ignored_prefix()
+        self._table = [self._actions[state] for state in range(len(self._actions))]  # KeyError: not 0..n-1
+        self._lexers: list = [None] * len(self._table)  # state -> (match, retypes), made on first use
+        self._by_accepts: dict[frozenset[str], tuple] = {}
+        self._scanners: dict[tuple[str, ...], object] = {}
+        self._embeds: dict[tuple[str, str], bool] = {}
+
+    # --- the lexer of a state, as lark's ContextualLexer makes it -------------------------
+
+    def _lexer(self, state: int) -> tuple:
+        accepts = self._accepts[state]
+        lexer = self._by_accepts.get(accepts)
+        if lexer is None:
+            lexer = self._by_accepts[accepts] = self._make_lexer(accepts)
+        self._lexers[state] = lexer
+        return lexer
+
+    def _make_lexer(self, accepts: frozenset[str]) -> tuple:
+        names = (accepts | self._ignore | self._always) & self._terminals.keys()
+        # lark's BasicLexer order: the first matching branch of the alternation wins.
+        ordered = sorted((self._terminals[n] for n in names),
+                         key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        regexes = [t for t in ordered if isinstance(t.pattern, PatternRE)]
+        literals = [t for t in ordered if isinstance(t.pattern, PatternStr)]
+        embedded = set()
+        retypes: dict[str, dict[str, str]] = {}
+        for regex in regexes:  # lark's _create_unless
+            unless: dict[str, str] = {}
+            for literal in literals:
+                if literal.priority != regex.priority or not self._embedded(regex, literal):
+                    continue
+                if literal.pattern.flags:
+                    raise _GiveUp  # a keyword with flags: lark fullmatches a regex; not driven here
+                unless.setdefault(literal.pattern.value, literal.name)
+                embedded.add(literal.name)
+            if unless:
+                retypes[regex.name] = unless
+        branches = tuple(t.name for t in ordered
+                         if t.name not in embedded and not (self._skip and t.name in self._ignore))
+        scanner = self._scanners.get(branches)
+        if scanner is None:
+            scanner = self._scanners[branches] = self._branch_by_branch(branches)
+        return scanner, retypes
+
+    def _branch_by_branch(self, branches: tuple[str, ...]):
+        """A scanner that tries the branches one by one (a keyword by str.startswith, a regex
+        terminal by its own pattern, compiled once for all states), as the alternation would.
+        Once it has served `HOT` tokens it is replaced by the compiled alternation: a large file
+        pays one compile for speed, a small one none."""
+        tries = []
+        for name in branches:
+            pattern = self._terminals[name].pattern
+            if isinstance(pattern, PatternStr) and not pattern.flags:
+                tries.append((name, pattern.value, None))
+            else:
+                tries.append((name, None, re.compile(pattern.to_regexp()).match))
+        skip = re.compile(self._skip).match if self._skip else None
+        uses = 0
+
+        def scan(text: str, pos: int):
+            nonlocal uses
+            uses += 1
+            if uses > HOT:
+                self._compile(branches, scan)
+            if skip is not None:
+                pos = skip(text, pos).end()
+            for name, literal, match in tries:
+                if literal is not None:
+                    if text.startswith(literal, pos):
+                        return _Found(name, literal, pos + len(literal))
+                else:
+                    found = match(text, pos)
+                    if found is not None:
+                        return _Found(name, found.group(), found.end())
+            return None
+
+        return scan
+
+    def _compile(self, branches: tuple[str, ...], replaced) -> None:
+        """Put the compiled alternation of `branches` in the place of the scanner `replaced`."""
+        alternation = "|".join(f"(?P<{name}>{self._terminals[name].pattern.to_regexp()})" for name in branches)
+        scanner = self._scanners[branches] = re.compile(self._skip + f"(?:{alternation})").match
+        for places in (self._lexers, self._by_accepts):
+            for key, lexer in (enumerate(places) if isinstance(places, list) else list(places.items())):
+                if lexer is not None and lexer[0] is replaced:
+                    places[key] = (scanner, lexer[1])
+
+    def _embedded(self, regex, literal) -> bool:
+        """Whether the keyword `literal` is what `regex` matches at its start (lark's test)."""
+        key = (regex.name, literal.name)
+        if key not in self._embeds:
+            match = re.match(regex.pattern.to_regexp(), literal.pattern.value)
+            self._embeds[key] = bool(match) and match.group(0) == literal.pattern.value
+        return self._embeds[key]
+
+    def _ignored_prefix(self) -> str:
+        """A regex that skips ignored runs before a token, or "" where that could change a match:
+        only when no other terminal can begin with a character an ignored one begins with."""
+        ignored = [self._terminals[n] for n in self._ignore if n in self._terminals]
+        if not ignored or any(t.name in self._newline_types for t in ignored):
+            return ""
+        starts: set[str] = set()
+        for terminal in ignored:
+            first = _first_characters(terminal.pattern.to_regexp())
+            if first is None:
+                return ""
+            starts |= first
+        others = [t for t in self._terminals.values() if t.name not in self._ignore]
+        for terminal in others:
+            if isinstance(terminal.pattern, PatternStr) and not terminal.pattern.flags:
+                if terminal.pattern.value[:1] in starts:
+                    return ""
+            elif _may_start_with(terminal.pattern.to_regexp(), starts):
+                return ""
+        return "(?>" + "|".join(f"(?:{t.pattern.to_regexp()})" for t in ignored) + ")*"
+
+    # --- the loop -----------------------------------------------------------------------
+
+    def parse(self, text: str):
+        """(lark's tree for `text`, its _NL tokens that hold a "#"), or None where lark's parser
+        must run (it raises the error). The _NL tokens are where okrdsl.parse finds comments."""
+        try:
+            return self._parse(text)
+        except (_GiveUp, KeyError, IndexError, ValueError, re.error):
+            return None
+
+    def _parse(self, text: str):
+        table = self._table
+        lexers = self._lexers
+        newline_types = self._newline_types
+        ignore = self._ignore
+        stack = [self._start]
+        values: list = []
+        push_state = stack.append
+        push_value = values.append
+        new_token = _new_token
+        str_new = str.__new__
+
+        def feed(token, kind):
+            while True:
+                action = table[stack[-1]][kind]  # KeyError: a token this state does not accept
+                if action.__class__ is int:
+                    push_state(action)
+                    push_value(token)
+                    return
+                size, callback, origin = action
+                if size:
+                    children = values[size:]
+                    del stack[size:]
+                    del values[size:]
+                else:
+                    children = []
+                push_value(callback(children))
+                push_state(table[stack[-1]][origin])
+
+        end = len(text)
+        pos = 0
+        line = 1
+        line_start = 0
+        levels = [0]
+        last = None  # the Postlexer's `last`: the token a joined word would go on
+        commented = []
+        while pos < end:
+            state = stack[-1]
+            match, retypes = lexers[state] or self._lexer(state)
+            found = match(text, pos)
+            if found is None:
+                raise _GiveUp  # no terminal here, or only ignored characters up to the end
+            kind = found.lastgroup
+            value = found[kind]
+            pos = found.end()
+            start = pos - len(value)
+            if kind in retypes:
+                kind = retypes[kind].get(value, kind)
+            if kind != "_NL":
+                column = start - line_start + 1
+                if kind in newline_types and "\n" in value:
+                    token_line = line
+                    line += value.count("\n")
+                    line_start = start + value.rindex("\n") + 1
+                    if kind in ignore:
+                        continue
+                    token = new_token(kind, value, start, token_line, column, line, pos - line_start + 1, pos)
+                elif kind in ignore:
+                    continue
+                else:  # new_token(...), inline: most tokens take this way
+                    token = str_new(Token, value)
+                    token.type = kind
+                    token.start_pos = start
+                    token.value = value
+                    token.line = token.end_line = line
+                    token.column = column
+                    token.end_column = column + pos - start
+                    token.end_pos = pos
+                if last is None:
+                    if column > 1:
+                        raise _GiveUp  # the first line is indented
+                elif start == last.end_pos and (value[:1].isalnum() or value[:1] == "_") \
+                        and last.value.isalpha() and last.type == last.value.upper():
+                    raise _GiveUp  # a joined word (okrdsl.postlex._joined)
+                last = token
+                # feed(token, kind), inline: most tokens take this way.
+                while True:
+                    action = table[state][kind]
+                    if action.__class__ is int:
+                        push_state(action)
+                        push_value(token)
+                        break
+                    size, callback, origin = action
+                    if size:
+                        children = values[size:]
+                        del stack[size:]
+                        del values[size:]
+                    else:
+                        children = []
+                    push_value(callback(children))
+                    state = table[stack[-1]][origin]
+                    push_state(state)
+                continue
+            column = start - line_start + 1
+            token_line = line
+            line += value.count("\n")
+            line_start = start + value.rindex("\n") + 1
+            end_column = pos - line_start + 1
+            token = new_token(kind, value, start, token_line, column, line, end_column, pos)
+            if "#" in value:
+                commented.append(token)
+            feed(token, kind)
+            # The Postlexer's indentation, for the line this _NL token ends on.
+            indent = value[value.rindex("\n") + 1:]
+            if indent.count(" ") == len(indent):  # only spaces, or none: the common case
+                width = len(indent)
+            else:
+                if "#" in indent:
+                    indent = indent[: indent.index("#")]
+                if NO_BREAK_SPACE.search(indent) is not None:
+                    raise _GiveUp
+                width = indent_width(indent)
+            if width > levels[-1]:
+                if len(levels) > MAX_DEPTH:
+                    raise _GiveUp
+                levels.append(width)
+                feed(new_token("_INDENT", indent, pos, line, end_column, line, end_column, pos), "_INDENT")
+                continue
+            if width not in levels:
+                raise _GiveUp
+            while width < levels[-1]:
+                levels.pop()
+                feed(new_token("_DEDENT", "", pos, line, end_column, line, end_column, pos), "_DEDENT")
+            last = token
+        if last is not None:
+            offset, line, column = last.end_pos, last.end_line, last.end_column
+        else:
+            offset, line, column = 0, 1, 1
+        while len(levels) > 1:
+            levels.pop()
+            feed(new_token("_DEDENT", "", offset, line, column, line, column, offset), "_DEDENT")
+        # The end of the input: reduce until the start rule is complete (lark's feed_token(is_end=True)).
+        end_state = self._end
+        while True:
+            action = table[stack[-1]]["$END"]
+            if action.__class__ is int:
+                raise _GiveUp
+            size, callback, origin = action
+            if size:
+                children = values[size:]
+                del stack[size:]
+                del values[size:]
+            else:
+                children = []
+            push_value(callback(children))
+            push_state(table[stack[-1]][origin])
+            if stack[-1] == end_state:
+                return values[-1], commented
+
+
+# --- which characters a terminal's regex can begin with ---------------------------------------
+
+# What sre's categories hold, as the regex engine decides it for a str pattern.
+_CATEGORIES = {
+    "CATEGORY_UNI_DIGIT": str.isdecimal, "CATEGORY_DIGIT": str.isdecimal,
+    "CATEGORY_UNI_SPACE": str.isspace, "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_UNI_WORD": lambda c: c.isalnum() or c == "_", "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
+}
+
+
+def _category(category, char: str) -> bool | None:
+    name = str(category)
+    negated = "_NOT_" in name
+    test = _CATEGORIES.get(name.replace("_NOT_", "_"))
+    return None if test is None else test(char) != negated
+
+
+def _in_set(items, char: str, ignore_case: bool) -> bool:
+    """Whether a character class ([...]) holds `char`; True where unsure."""
+    chars = {char, char.lower(), char.upper()} if ignore_case else {char}
+    negate = False
+    hit = False
+    for op, argument in items:
+        if op is _sre.NEGATE:
+            negate = True
+        elif op is _sre.LITERAL:
+            hit = hit or chr(argument) in chars
+        elif op is _sre.RANGE:
+            hit = hit or any(argument[0] <= ord(c) <= argument[1] for c in chars)
+        elif op is _sre.CATEGORY:
+            inside = _category(argument, char)
+            if inside is None:
+                return True
+            hit = hit or inside
+        else:
+            return True
+    return hit != negate if not (negate and ignore_case) else True
+
+
+def _starts(items, char: str, ignore_case: bool) -> tuple[bool, bool]:
+    """(whether the sequence `items` may begin with `char`, whether it may match nothing)."""
+    for op, argument in items:
+        may, empty = _item_starts(op, argument, char, ignore_case)
+        if may:
+            return True, False
+        if not empty:
+            return False, False
+    return False, True
+
+
+def _item_starts(op, argument, char: str, ignore_case: bool) -> tuple[bool, bool]:
+    if op is _sre.LITERAL:
+        return (chr(argument) == char or ignore_case and chr(argument).lower() == char.lower()), False
+    if op is _sre.NOT_LITERAL:
+        return True, False
+    if op is _sre.ANY:
+        return True, False
+    if op is _sre.IN:
+        return _in_set(argument, char, ignore_case), False
+    if op is _sre.BRANCH:
+        results = [_starts(branch, char, ignore_case) for branch in argument[1]]
+        return any(r[0] for r in results), any(r[1] for r in results)
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, _del_flags, items = argument
+        return _starts(items, char, ignore_case or bool(add_flags & re.IGNORECASE))
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _starts(argument, char, ignore_case)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        low, _high, items = argument
+        may, empty = _starts(items, char, ignore_case)
+        return may, empty or low == 0
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+        return False, True  # matches no character; a lookahead only narrows what follows
+    return True, True  # anything else: unsure, so "may"
+
+
+def _may_start_with(regex: str, chars: set[str]) -> bool:
+    """Whether `regex` may match a text that begins with one of `chars` (True where unsure)."""
+    parsed = _sre_parse.parse(regex)
+    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+    for char in chars:
+        may, empty = _starts(list(parsed), char, ignore_case)
+        if may or empty:
+            return True
+    return False
+
+
+def _first_characters(regex: str) -> set[str] | None:
+    """The characters `regex` can begin with, when it is a class of plain characters repeated
+    ([ \\t]+), else None."""
+    items = list(_sre_parse.parse(regex))
+    if len(items) != 1 or items[0][0] not in (_sre.MAX_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        return None
+    low, _high, inner = items[0][1]
+    inner = list(inner)
+    if low < 1 or len(inner) != 1 or inner[0][0] is not _sre.IN:
+        return None
+    chars = set()
+    for op, argument in inner[0][1]:
+        if op is not _sre.LITERAL:
+            return None
+        chars.add(chr(argument))
+    return chars
