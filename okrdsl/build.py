@@ -24,7 +24,7 @@ from okrdsl.grammar import keywords
 from okrdsl.ids import derive_keys
 from okrdsl.limits import MAX_MEETING_MINUTES, MAX_NUMBER_DIGITS
 from okrdsl.source import Source, Span
-from okrdsl.tree import all_tokens, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
+from okrdsl.tree import all_tokens, children, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
 from okrdsl.words import did_you_mean
 
 _REF = re.compile(r'(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)|(?<![\w@#&])(@)"([^"\r\n]+)"')
@@ -33,10 +33,15 @@ _LENGTH = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?")
 
 
 def build(source: Source, tree: Tree | None, comments=(),
-          calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> tuple[ir.Spec, list[Diagnostic]]:
+          calendar: ir.CalendarDefaults = ir.CalendarDefaults(),
+          consume: bool = False) -> tuple[ir.Spec, list[Diagnostic]]:
     """Build the IR of one parsed file; returns the spec and the build diagnostics. A process
-    that does not write its fiscal year or the first day of its weeks gets `calendar`'s."""
-    builder = _Builder(source, calendar)
+    that does not write its fiscal year or the first day of its weeks gets `calendar`'s.
+
+    With `consume`, the tree lets go of each statement once it is built and is left empty
+    (okrdsl.tree.children): for a caller that holds the only reference to it, so that the
+    tree and the IR of a large file do not take their memory at the same time."""
+    builder = _Builder(source, calendar, consume)
     spec = builder.spec(tree, comments)
     return spec, builder.diagnostics
 
@@ -66,9 +71,11 @@ def text_parts(text: str) -> Iterator[str | ir.Ref]:
 
 
 class _Builder(TimeBuilder, OkrBuilder):
-    def __init__(self, source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> None:
+    def __init__(self, source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults(),
+                 consume: bool = False) -> None:
         self.source = source
         self.defaults = calendar
+        self.consume = consume
         self.diagnostics: list[Diagnostic] = []
 
     # --- positions and diagnostics ---
@@ -164,7 +171,7 @@ class _Builder(TimeBuilder, OkrBuilder):
     def spec(self, tree: Tree | None, comments) -> ir.Spec:
         fields: dict[str, list] = {"includes": [], "roles": [], "artifacts": [], "phases": [], "okr_sets": []}
         process = policy = None
-        for child in tree.children if tree is not None else ():
+        for child in children(tree, self.consume) if tree is not None else ():
             if not isinstance(child, Tree):
                 continue
             if child.data == "include":
@@ -266,13 +273,14 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def phase(self, tree: Tree) -> ir.Phase:
         phase_id = self.name(token_of(tree, "IDENT"))
+        # what is read of the phase's own lines comes first: the items may be let go of as built
+        title, intro, notes, span = unquote(token_of(tree, "STRING")), self.notes(tree, "intro"), self.notes(tree), self.span(tree)
         build = {"step": self.step, "meeting": self.meeting, "cadence": self.cadence, "permission": self.permission}
-        items = [build[child.data](child) for child in tree.children
+        items = [build[child.data](child) for child in children(tree, self.consume)
                  if isinstance(child, Tree) and child.data in build]
         keys = derive_keys(phase_id.value, items)  # from each item's content, not its place: see okrdsl.ids
         items = [attrs.evolve(item, key=key) for item, key in zip(items, keys)]
-        return ir.Phase(phase_id, unquote(token_of(tree, "STRING")), self.notes(tree, "intro"),
-                        self.notes(tree), tuple(items), self.span(tree))
+        return ir.Phase(phase_id, title, intro, notes, tuple(items), span)
 
     def work(self, tree: Tree) -> dict:
         """What steps, cadences and tasks share: actors, text, sub-steps, notes, led by."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from lark import Token, Tree
 
@@ -54,6 +55,19 @@ def _edge(tree: Tree, forward: bool) -> Token | None:
         else:
             stack.pop()
     return None
+
+
+def children(tree: Tree, consume: bool = False) -> Iterator[Tree | Token]:
+    """The children of `tree`, in order. When `consume`, the tree lets go of each one as it is
+    given, so a statement's subtree is freed once it is built: a large file's Lark tree and
+    its IR are then never both whole at once (the tree is left empty)."""
+    if not consume:
+        yield from tree.children
+        return
+    given, tree.children = tree.children, []
+    given.reverse()
+    while given:
+        yield given.pop()
 
 
 def unquote(token: Token) -> str:
