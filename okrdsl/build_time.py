@@ -15,6 +15,8 @@ from okrdsl.limits import MAX_EVERY, MAX_NUMBER_DIGITS, MAX_OFFSET_DAYS, MAX_OFF
 from okrdsl.tree import all_tokens, token_of, tree_of, trees_of
 
 _UNIT_DAYS = {"d": 1, "w": 7}
+_SIGN = re.compile(r"\s*([+-])\s*")  # `end + 1w` is written end+1w
+_CALENDAR_WORD = re.compile(r"^(week|month)\s*", re.IGNORECASE)
 # What a number too large to read (OKR026) stands for: past every limit, and too many days
 # for any date (calendar.shift gives None), so what is counted from it stays undated.
 TOO_LARGE = 10 ** MAX_NUMBER_DIGITS
@@ -125,9 +127,9 @@ class TimeBuilder:
     def point(self, tree: Tree) -> ir.Moment:
         """A moment (`-4w`, `end+1w`, `middle`, `review + 2d`, `end of lock`) or a calendar
         week or month (`week -2`, `month 1`), as a Moment."""
-        text = re.sub(r"\s*([+-])\s*", r"\1", " ".join(t.value for t in all_tokens(tree)))
+        text = _SIGN.sub(r"\1", " ".join(t.value for t in all_tokens(tree)))
         if tree.data in ("week", "month"):
-            return self.calendar(tree, re.sub(r"^(week|month)\s*", r"\1 ", text, flags=re.IGNORECASE))
+            return self.calendar(tree, _CALENDAR_WORD.sub(r"\1 ", text))
         text = text.lstrip("+")
         offset = tree_of(tree, "offset")
         days, months, too_large = 0, 0, False

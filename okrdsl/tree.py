@@ -8,6 +8,7 @@ from typing import Iterator
 from lark import Token, Tree
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
+_ESCAPED = re.compile(r"\\(.)")
 
 
 def tokens_of(tree: Tree, kind: str) -> list[Token]:
@@ -15,8 +16,10 @@ def tokens_of(tree: Tree, kind: str) -> list[Token]:
 
 
 def token_of(tree: Tree, kind: str) -> Token | None:
-    found = tokens_of(tree, kind)
-    return found[0] if found else None
+    for child in tree.children:
+        if isinstance(child, Token) and child.type == kind:
+            return child
+    return None
 
 
 def trees_of(tree: Tree, data: str) -> list[Tree]:
@@ -24,8 +27,10 @@ def trees_of(tree: Tree, data: str) -> list[Tree]:
 
 
 def tree_of(tree: Tree, data: str) -> Tree | None:
-    found = trees_of(tree, data)
-    return found[0] if found else None
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data == data:
+            return child
+    return None
 
 
 def all_tokens(tree: Tree):
@@ -73,6 +78,7 @@ def children(tree: Tree, consume: bool = False) -> Iterator[Tree | Token]:
 def unquote(token: Token) -> str:
     if token.value.startswith("\u201c"):
         return token.value[1:-1]
-    return re.sub(r"\\(.)", r"\1", token.value[1:-1])
+    inside = token.value[1:-1]
+    return _ESCAPED.sub(r"\1", inside) if "\\" in inside else inside
 
 
