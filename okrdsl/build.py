@@ -153,6 +153,8 @@ class _Builder(TimeBuilder, OkrBuilder):
         return ir.Text(unquote(token), self.refs(token.value[1:-1], token.start_pos + 1), self.span(token))
 
     def refs(self, text: str, offset: int) -> tuple[ir.Ref, ...]:
+        if "@" not in text and "#" not in text:  # most texts name nothing: no regex for them
+            return ()
         found = []
         for _, _, start, kind, value in _references(text):
             found.append(ir.Ref(kind, ir.Name(value, self.source.span(offset + start, offset + start + len(value)))))
