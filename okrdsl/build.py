@@ -77,6 +77,12 @@ class _Builder(TimeBuilder, OkrBuilder):
         self.defaults = calendar
         self.consume = consume
         self.diagnostics: list[Diagnostic] = []
+        self._words: dict[str, str] = {}
+
+    def shared(self, word: str) -> str:
+        """One str object for every place a file writes the same name or time (`ProductOps`
+        as the actor of a thousand steps, `-4w`): a large file's IR holds each once."""
+        return self._words.setdefault(word, word)
 
     # --- positions and diagnostics ---
 
@@ -122,7 +128,7 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def role_name(self, token: Token) -> ir.Name:
         """A role as written: a quoted name without its quotes, the span still on the quotes."""
-        return ir.Name(unquote(token) if token.type == "STRING" else token.value, self.span(token))
+        return ir.Name(self.shared(unquote(token) if token.type == "STRING" else token.value), self.span(token))
 
     def number(self, token: Token, start: int = 0, end: int | None = None, hint: str | None = None) -> int | None:
         """The whole number written in token.value[start:end]. One of more than MAX_NUMBER_DIGITS
@@ -139,7 +145,7 @@ class _Builder(TimeBuilder, OkrBuilder):
         return None
 
     def name(self, token: Token) -> ir.Name:
-        return ir.Name(token.value, self.span(token))
+        return ir.Name(self.shared(token.value), self.span(token))
 
     def names(self, tree: Tree | None) -> tuple[ir.Name, ...]:
         return tuple(self.name(t) for t in tokens_of(tree, "IDENT")) if tree is not None else ()
@@ -157,7 +163,7 @@ class _Builder(TimeBuilder, OkrBuilder):
             return ()
         found = []
         for _, _, start, kind, value in _references(text):
-            found.append(ir.Ref(kind, ir.Name(value, self.source.span(offset + start, offset + start + len(value)))))
+            found.append(ir.Ref(kind, ir.Name(self.shared(value), self.source.span(offset + start, offset + start + len(value)))))
         return tuple(found)
 
     def link(self, tree: Tree, title: bool = True) -> ir.Link:

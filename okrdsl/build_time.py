@@ -24,7 +24,7 @@ TOO_LARGE = 10 ** MAX_NUMBER_DIGITS
 
 
 class TimeBuilder:
-    """The builder's methods for times; they use its `report`, `number`, `name` and `span`."""
+    """The builder's methods for times; they use its `report`, `number`, `name`, `span`, `shared` and `source`."""
 
     def recurrence(self, tree: Tree) -> ir.Recurrence:
         """`every 2 weeks on Monday from -4w until end`, of a cadence or a recurring meeting."""
@@ -129,7 +129,7 @@ class TimeBuilder:
         """A moment (`-4w`, `end+1w`, `middle`, `review + 2d`, `end of lock`) or a calendar
         week or month (`week -2`, `month 1`), as a Moment."""
         tokens = list(all_tokens(tree))
-        text = _SIGN.sub(r"\1", " ".join(t.value for t in tokens))
+        text = self.shared(_SIGN.sub(r"\1", " ".join(t.value for t in tokens)))
         span = self.source.span(tokens[0].start_pos, tokens[-1].end_pos)  # self.span(tree), from the tokens at hand
         if tree.data in ("week", "month"):
             return self.calendar(tree, _CALENDAR_WORD.sub(r"\1 ", text), span)
