@@ -52,30 +52,29 @@ class Source:
     line_starts: tuple[int, ...] = attrs.field(init=False, repr=False)
     # The line numbers as int objects that every span of the file shares: a large file has
     # about five spans a line, and each would otherwise hold two ints of its own (28 bytes each).
-    _numbers: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
+    # Made with the first span, after the parse: not while the parse's tree takes its memory.
+    _numbers: list[int] = attrs.field(init=False, repr=False, eq=False, factory=list)
 
     @line_starts.default
     def _line_starts(self) -> tuple[int, ...]:
         return (0, *(found.end() for found in _NEWLINE.finditer(self.text)))
 
-    @_numbers.default
-    def _line_numbers(self) -> tuple[int, ...]:
-        return tuple(range(len(self.line_starts) + 1))
-
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) of a 0-based offset."""
         line = bisect.bisect_right(self.line_starts, offset)
-        return self._numbers[line], offset - self.line_starts[line - 1] + 1
+        return line, offset - self.line_starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
-        starts = self.line_starts
+        starts, numbers = self.line_starts, self._numbers
+        if not numbers:
+            numbers.extend(range(len(starts) + 1))
         line = bisect.bisect_right(starts, start)
         column = start - starts[line - 1] + 1
         if starts[line - 1] <= end and (line == len(starts) or end < starts[line]):  # most end on the line they start on
-            number = self._numbers[line]
+            number = numbers[line]
             return Span(self.path, number, column, number, end - starts[line - 1] + 1, start, end)
         end_line = bisect.bisect_right(starts, end)
-        return Span(self.path, self._numbers[line], column, self._numbers[end_line],
+        return Span(self.path, numbers[line], column, numbers[end_line],
                     end - starts[end_line - 1] + 1, start, end)
 
     def line_text(self, line: int) -> str:
