@@ -287,7 +287,7 @@ class _Builder(TimeBuilder, OkrBuilder):
         items = [build[child.data](child) for child in children(tree, self.consume)
                  if isinstance(child, Tree) and child.data in build]
         keys = derive_keys(phase_id.value, items)  # from each item's content, not its place: see okrdsl.ids
-        items = [attrs.evolve(item, key=key) for item, key in zip(items, keys)]
+        items = [item if item.key == key else attrs.evolve(item, key=key) for item, key in zip(items, keys)]
         return ir.Phase(phase_id, title, intro, notes, tuple(items), span)
 
     def work(self, tree: Tree) -> dict:

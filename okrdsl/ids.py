@@ -84,7 +84,10 @@ def _ascii(word: str) -> str:
     word = word.replace("'", "")
     if not word.isascii():  # NFKD leaves ASCII as it is
         word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
-    return _NOT_SLUG.sub("-", word.lower()).strip("-")
+    word = word.lower()
+    if word.isalnum():  # ASCII letters and digits only, as most words are: nothing to replace
+        return word
+    return _NOT_SLUG.sub("-", word).strip("-")
 
 
 def _written(item: ir.Item) -> str | None:
