@@ -28,9 +28,11 @@ class Loaded(NamedTuple):
 def load_source(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> Loaded:
     """Parse and build one file's text; `calendar` is what its process uses where it does not say."""
     parsed = parse(source, calendar)
-    spec, built = build(source, parsed.tree, parsed.comments, calendar)
+    empty = parsed.tree is not None and not any(isinstance(c, Tree) for c in parsed.tree.children)
+    # the tree is this function's alone: build lets go of it statement by statement
+    spec, built = build(source, parsed.tree, parsed.comments, calendar, consume=True)
     diagnostics = list(parsed.diagnostics) + built
-    if parsed.tree is not None and not parsed.diagnostics and not any(isinstance(c, Tree) for c in parsed.tree.children):
+    if empty and not parsed.diagnostics:
         diagnostics.append(Diagnostic(
             codes.EMPTY_FILE.id, codes.EMPTY_FILE.severity,
             f"{source.path} is empty: there is nothing to check",

@@ -24,7 +24,7 @@ from okrdsl.grammar import keywords
 from okrdsl.ids import derive_keys
 from okrdsl.limits import MAX_MEETING_MINUTES, MAX_NUMBER_DIGITS
 from okrdsl.source import Source, Span
-from okrdsl.tree import all_tokens, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
+from okrdsl.tree import all_tokens, children, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
 from okrdsl.words import did_you_mean
 
 _REF = re.compile(r'(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)|(?<![\w@#&])(@)"([^"\r\n]+)"')
@@ -33,10 +33,15 @@ _LENGTH = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?")
 
 
 def build(source: Source, tree: Tree | None, comments=(),
-          calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> tuple[ir.Spec, list[Diagnostic]]:
+          calendar: ir.CalendarDefaults = ir.CalendarDefaults(),
+          consume: bool = False) -> tuple[ir.Spec, list[Diagnostic]]:
     """Build the IR of one parsed file; returns the spec and the build diagnostics. A process
-    that does not write its fiscal year or the first day of its weeks gets `calendar`'s."""
-    builder = _Builder(source, calendar)
+    that does not write its fiscal year or the first day of its weeks gets `calendar`'s.
+
+    With `consume`, the tree lets go of each statement once it is built and is left empty
+    (okrdsl.tree.children): for a caller that holds the only reference to it, so that the
+    tree and the IR of a large file do not take their memory at the same time."""
+    builder = _Builder(source, calendar, consume)
     spec = builder.spec(tree, comments)
     return spec, builder.diagnostics
 
@@ -66,10 +71,18 @@ def text_parts(text: str) -> Iterator[str | ir.Ref]:
 
 
 class _Builder(TimeBuilder, OkrBuilder):
-    def __init__(self, source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> None:
+    def __init__(self, source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults(),
+                 consume: bool = False) -> None:
         self.source = source
         self.defaults = calendar
+        self.consume = consume
         self.diagnostics: list[Diagnostic] = []
+        self._words: dict[str, str] = {}
+
+    def shared(self, word: str) -> str:
+        """One str object for every place a file writes the same name or time (`ProductOps`
+        as the actor of a thousand steps, `-4w`): a large file's IR holds each once."""
+        return self._words.setdefault(word, word)
 
     # --- positions and diagnostics ---
 
@@ -115,7 +128,7 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def role_name(self, token: Token) -> ir.Name:
         """A role as written: a quoted name without its quotes, the span still on the quotes."""
-        return ir.Name(unquote(token) if token.type == "STRING" else token.value, self.span(token))
+        return ir.Name(self.shared(unquote(token) if token.type == "STRING" else token.value), self.span(token))
 
     def number(self, token: Token, start: int = 0, end: int | None = None, hint: str | None = None) -> int | None:
         """The whole number written in token.value[start:end]. One of more than MAX_NUMBER_DIGITS
@@ -132,7 +145,7 @@ class _Builder(TimeBuilder, OkrBuilder):
         return None
 
     def name(self, token: Token) -> ir.Name:
-        return ir.Name(token.value, self.span(token))
+        return ir.Name(self.shared(token.value), self.span(token))
 
     def names(self, tree: Tree | None) -> tuple[ir.Name, ...]:
         return tuple(self.name(t) for t in tokens_of(tree, "IDENT")) if tree is not None else ()
@@ -146,9 +159,11 @@ class _Builder(TimeBuilder, OkrBuilder):
         return ir.Text(unquote(token), self.refs(token.value[1:-1], token.start_pos + 1), self.span(token))
 
     def refs(self, text: str, offset: int) -> tuple[ir.Ref, ...]:
+        if "@" not in text and "#" not in text:  # most texts name nothing: no regex for them
+            return ()
         found = []
         for _, _, start, kind, value in _references(text):
-            found.append(ir.Ref(kind, ir.Name(value, self.source.span(offset + start, offset + start + len(value)))))
+            found.append(ir.Ref(kind, ir.Name(self.shared(value), self.source.span(offset + start, offset + start + len(value)))))
         return tuple(found)
 
     def link(self, tree: Tree, title: bool = True) -> ir.Link:
@@ -164,7 +179,7 @@ class _Builder(TimeBuilder, OkrBuilder):
     def spec(self, tree: Tree | None, comments) -> ir.Spec:
         fields: dict[str, list] = {"includes": [], "roles": [], "artifacts": [], "phases": [], "okr_sets": []}
         process = policy = None
-        for child in tree.children if tree is not None else ():
+        for child in children(tree, self.consume) if tree is not None else ():
             if not isinstance(child, Tree):
                 continue
             if child.data == "include":
@@ -266,13 +281,14 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def phase(self, tree: Tree) -> ir.Phase:
         phase_id = self.name(token_of(tree, "IDENT"))
+        # what is read of the phase's own lines comes first: the items may be let go of as built
+        title, intro, notes, span = unquote(token_of(tree, "STRING")), self.notes(tree, "intro"), self.notes(tree), self.span(tree)
         build = {"step": self.step, "meeting": self.meeting, "cadence": self.cadence, "permission": self.permission}
-        items = [build[child.data](child) for child in tree.children
+        items = [build[child.data](child) for child in children(tree, self.consume)
                  if isinstance(child, Tree) and child.data in build]
         keys = derive_keys(phase_id.value, items)  # from each item's content, not its place: see okrdsl.ids
-        items = [attrs.evolve(item, key=key) for item, key in zip(items, keys)]
-        return ir.Phase(phase_id, unquote(token_of(tree, "STRING")), self.notes(tree, "intro"),
-                        self.notes(tree), tuple(items), self.span(tree))
+        items = [item if item.key == key else attrs.evolve(item, key=key) for item, key in zip(items, keys)]
+        return ir.Phase(phase_id, title, intro, notes, tuple(items), span)
 
     def work(self, tree: Tree) -> dict:
         """What steps, cadences and tasks share: actors, text, sub-steps, notes, led by."""

@@ -8,12 +8,12 @@ import itertools
 from lark import Token, Tree
 
 from okrdsl import ir
-from okrdsl.tree import token_of, tokens_of, tree_of, trees_of, unquote
+from okrdsl.tree import children, token_of, tokens_of, tree_of, trees_of, unquote
 
 
 class OkrBuilder:
     """The builder's methods for OKR sets and the policy; they use its `report`, `number`,
-    `name`, `span`, `single`, `repeated`, `role_lists` and `link`."""
+    `name`, `span`, `single`, `repeated`, `role_lists`, `link` and `consume`."""
 
     def policy(self, tree: Tree) -> ir.Policy:
         self.single(tree, "company_objectives", "objectives_cap", "levels", "own_owner",
@@ -76,8 +76,10 @@ class OkrBuilder:
         return float(token.value.rstrip("%"))
 
     def okr_set(self, tree: Tree) -> ir.OkrSet:
-        return ir.OkrSet(self.quarter(token_of(tree, "QUARTER")),
-                         tuple(self.objective(t) for t in trees_of(tree, "objective")), self.span(tree))
+        quarter, span = self.quarter(token_of(tree, "QUARTER")), self.span(tree)
+        objectives = tuple(self.objective(t) for t in children(tree, self.consume)  # let go of as built
+                           if isinstance(t, Tree) and t.data == "objective")
+        return ir.OkrSet(quarter, objectives, span)
 
     def okr_links(self, tree: Tree) -> tuple[ir.Link, ...]:
         """The link ending an objective's or key result's line, then its `link` lines."""

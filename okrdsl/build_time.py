@@ -12,16 +12,19 @@ from lark import Token, Tree
 from okrdsl import codes, ir
 from okrdsl.calendar import FIRST_YEAR, LAST_YEAR
 from okrdsl.limits import MAX_EVERY, MAX_NUMBER_DIGITS, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
+from okrdsl.source import Span
 from okrdsl.tree import all_tokens, token_of, tree_of, trees_of
 
 _UNIT_DAYS = {"d": 1, "w": 7}
+_SIGN = re.compile(r"\s*([+-])\s*")  # `end + 1w` is written end+1w
+_CALENDAR_WORD = re.compile(r"^(week|month)\s*", re.IGNORECASE)
 # What a number too large to read (OKR026) stands for: past every limit, and too many days
 # for any date (calendar.shift gives None), so what is counted from it stays undated.
 TOO_LARGE = 10 ** MAX_NUMBER_DIGITS
 
 
 class TimeBuilder:
-    """The builder's methods for times; they use its `report`, `number`, `name` and `span`."""
+    """The builder's methods for times; they use its `report`, `number`, `name`, `span`, `shared` and `source`."""
 
     def recurrence(self, tree: Tree) -> ir.Recurrence:
         """`every 2 weeks on Monday from -4w until end`, of a cadence or a recurring meeting."""
@@ -125,9 +128,11 @@ class TimeBuilder:
     def point(self, tree: Tree) -> ir.Moment:
         """A moment (`-4w`, `end+1w`, `middle`, `review + 2d`, `end of lock`) or a calendar
         week or month (`week -2`, `month 1`), as a Moment."""
-        text = re.sub(r"\s*([+-])\s*", r"\1", " ".join(t.value for t in all_tokens(tree)))
+        tokens = list(all_tokens(tree))
+        text = self.shared(_SIGN.sub(r"\1", " ".join(t.value for t in tokens)))
+        span = self.source.span(tokens[0].start_pos, tokens[-1].end_pos)  # self.span(tree), from the tokens at hand
         if tree.data in ("week", "month"):
-            return self.calendar(tree, re.sub(r"^(week|month)\s*", r"\1 ", text, flags=re.IGNORECASE))
+            return self.calendar(tree, _CALENDAR_WORD.sub(r"\1 ", text), span)
         text = text.lstrip("+")
         offset = tree_of(tree, "offset")
         days, months, too_large = 0, 0, False
@@ -142,9 +147,9 @@ class TimeBuilder:
             self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor", hint=hint)
         item = token_of(tree, "IDENT")
         return ir.Moment(_ANCHORS[tree.data], days, self.name(item) if item is not None else None, text,
-                         self.span(tree), offset_months=months)
+                         span, offset_months=months)
 
-    def calendar(self, tree: Tree, text: str) -> ir.Moment:
+    def calendar(self, tree: Tree, text: str, span: Span) -> ir.Moment:
         """`week N` or `month N` counted from the quarter's start (or `end`, `middle`)."""
         index_tree = tree_of(tree, "index_start") or tree_of(tree, "index_end") or tree_of(tree, "index_middle")
         anchor = {"index_start": "start", "index_end": "end", "index_middle": "middle"}[index_tree.data]
@@ -156,7 +161,7 @@ class TimeBuilder:
             if abs(count) > MAX_OFFSET_WEEKS and count != TOO_LARGE:
                 self.report(codes.OUT_OF_RANGE, index_tree, f"{text} is more than 10 years away",
                             hint=f"okrdsl schedules up to {MAX_OFFSET_WEEKS} weeks away")
-            return ir.Moment(anchor, count * 7, None, text, self.span(tree), calendar="week")
+            return ir.Moment(anchor, count * 7, None, text, span, calendar="week")
         if anchor == "start" and count == 0:
             self.report(codes.OUT_OF_RANGE, index_tree, "there is no month 0: month 1 is the quarter's first month, "
                         "month -1 the month before it", hint="write month 1 for the quarter's first month")
@@ -164,7 +169,7 @@ class TimeBuilder:
             self.report(codes.OUT_OF_RANGE, index_tree, f"{text} is more than 10 years away",
                         hint=f"okrdsl schedules up to {MAX_OFFSET_WEEKS // 4} months away")
         months = count - 1 if anchor == "start" and count > 0 else count
-        return ir.Moment(anchor, 0, None, text, self.span(tree), offset_months=months, calendar="month")
+        return ir.Moment(anchor, 0, None, text, span, offset_months=months, calendar="month")
 
 
 WHEN_KINDS = ("at", "on", "within", "during", "between", "ongoing")

@@ -58,6 +58,7 @@ class Resolver:
                 self.by_name.setdefault(item.id.value, item)
         self.dates: dict[int, datetime.date | None] = {}  # by id(item): two items may share a written id
         self.dues: dict[int, datetime.date | None] = {}  # each window's due date, worked out with its date
+        self.shown: dict[int, datetime.date | None] = {}  # each item's date off the weekend (see `date`)
         self.waiting: list[ir.Item] = []  # each item waits for the date of the one after it
         self.place: dict[int, int] = {}  # id(item) -> its place in `waiting`
         self.loops: list[tuple[ir.Name, str]] = []  # (where the loop closes, "a -> b -> a")
@@ -271,7 +272,17 @@ class Resolver:
         return adjust_for_weekend(day, self.weekends)
 
     def date(self, item: ir.Item) -> datetime.date | None:
-        return self.adjust(self.raw(item), item)
+        """The date people see: the raw date moved off a weekend, or the one written. Every
+        rule asks it of every item, so it is kept once nothing waits: while items wait, asking
+        may find a loop (see `named`), and the answer must be worked out each time."""
+        key = id(item)
+        if key in self.shown:
+            return self.shown[key]
+        idle = not self.waiting
+        day = self.adjust(self.raw(item), item)
+        if idle:
+            self.shown[key] = day
+        return day
 
     def due(self, item: ir.Item) -> datetime.date | None:
         """A window's due date, off a weekend: a `within`'s first day plus its length, a

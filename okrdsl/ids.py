@@ -25,6 +25,7 @@ meets one.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -66,7 +67,7 @@ def slug(kind: str, actors: tuple[str, ...], text: str) -> str:
     """The readable part of a derived id: `plt-drafts-initial-okrs-aligned`, `allow-pms-create-krs-not-aligned`."""
     words = [w for w in (_ascii(word) for word in actors[:1]) if w]
     limit = WORDS_AFTER_ACTOR if words else WORDS_WITHOUT_ACTOR
-    words += [w for w in (_ascii(word) for word in text.split()) if w][:limit]
+    words += itertools.islice(filter(None, map(_ascii, text.split())), limit)  # only the words kept
     made = "-".join(words)[:MAX_SLUG_CHARS].strip("-")
     if not made:
         made = content_hash(kind, actors, text)
@@ -80,8 +81,13 @@ def content_hash(kind: str, actors: tuple[str, ...], text: str) -> str:
 
 
 def _ascii(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.replace("'", "")).encode("ascii", "ignore").decode("ascii")
-    return _NOT_SLUG.sub("-", decomposed.lower()).strip("-")
+    word = word.replace("'", "")
+    if not word.isascii():  # NFKD leaves ASCII as it is
+        word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+    word = word.lower()
+    if word.isalnum():  # ASCII letters and digits only, as most words are: nothing to replace
+        return word
+    return _NOT_SLUG.sub("-", word).strip("-")
 
 
 def _written(item: ir.Item) -> str | None:

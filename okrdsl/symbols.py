@@ -3,7 +3,7 @@ and every place a spec refers to something."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import attrs
 
@@ -107,9 +107,21 @@ def works(spec: ir.Spec) -> Iterator:
         yield from _works(item)
 
 
-def _works(item) -> Iterator:
-    """The item and its tasks, depth first (with a list, not recursion): everything with
-    actors and text."""
+def _works(item) -> Iterable:
+    """The item and its tasks, depth first: everything with actors and text. Most items
+    have no tasks and no fallback, and every rule asks this of every item: those get a
+    tuple, without a walk."""
+    if isinstance(item, (ir.Step, ir.Cadence, ir.Task)):
+        return _walk(item) if item.tasks else (item,)
+    if isinstance(item, ir.Permission):
+        return (item,)
+    if isinstance(item, ir.Meeting) and item.fallback is not None:
+        return _walk(item.fallback)
+    return ()
+
+
+def _walk(item) -> Iterator:
+    """_works of an item with tasks (or a meeting's fallback), with a list, not recursion."""
     pending = [item]
     while pending:
         current = pending.pop()

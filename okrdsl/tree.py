@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from lark import Token, Tree
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
+_ESCAPED = re.compile(r"\\(.)")
 
 
 def tokens_of(tree: Tree, kind: str) -> list[Token]:
@@ -14,8 +16,10 @@ def tokens_of(tree: Tree, kind: str) -> list[Token]:
 
 
 def token_of(tree: Tree, kind: str) -> Token | None:
-    found = tokens_of(tree, kind)
-    return found[0] if found else None
+    for child in tree.children:
+        if isinstance(child, Token) and child.type == kind:
+            return child
+    return None
 
 
 def trees_of(tree: Tree, data: str) -> list[Tree]:
@@ -23,8 +27,10 @@ def trees_of(tree: Tree, data: str) -> list[Tree]:
 
 
 def tree_of(tree: Tree, data: str) -> Tree | None:
-    found = trees_of(tree, data)
-    return found[0] if found else None
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data == data:
+            return child
+    return None
 
 
 def all_tokens(tree: Tree):
@@ -56,9 +62,23 @@ def _edge(tree: Tree, forward: bool) -> Token | None:
     return None
 
 
+def children(tree: Tree, consume: bool = False) -> Iterator[Tree | Token]:
+    """The children of `tree`, in order. When `consume`, the tree lets go of each one as it is
+    given, so a statement's subtree is freed once it is built: a large file's Lark tree and
+    its IR are then never both whole at once (the tree is left empty)."""
+    if not consume:
+        yield from tree.children
+        return
+    given, tree.children = tree.children, []
+    given.reverse()
+    while given:
+        yield given.pop()
+
+
 def unquote(token: Token) -> str:
     if token.value.startswith("\u201c"):
         return token.value[1:-1]
-    return re.sub(r"\\(.)", r"\1", token.value[1:-1])
+    inside = token.value[1:-1]
+    return _ESCAPED.sub(r"\1", inside) if "\\" in inside else inside
 
 

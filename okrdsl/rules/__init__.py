@@ -96,6 +96,11 @@ class Context:
         self._suggestion_work -= len(choices)
         return did_you_mean(word, choices)
 
+    def names(self, file: File, found: Callable[[ir.Spec], Iterable[ir.Name]]) -> tuple[ir.Name, ...]:
+        """`found(file.spec)` (symbols.role_references, text_references, ...), walked once per
+        check: several rules ask the same of every item of a file."""
+        return self.memo((found, file.path), lambda: tuple(found(file.spec)))
+
     def memo(self, key, compute):
         """A per-check cache for work several rules share (such as a file's schedule)."""
         if key not in self._cache:

@@ -43,7 +43,7 @@ def unused_role(context: Context):
         if not (file.spec.phases or file.spec.okr_sets):
             continue
         used = set()
-        for name in role_references(file.spec):
+        for name in context.names(file, role_references):
             declared = file.scope.role(name.value)
             if declared is not None:
                 used.add(id(declared.node))
@@ -80,7 +80,7 @@ def unused_artifact(context: Context):
     for file in context.files():
         if not file.spec.phases:
             continue  # a file of shared declarations: the files that include it use them
-        named = {name.value for name in text_references(file.spec)}
+        named = {name.value for name in context.names(file, text_references)}
         for artifact in file.spec.artifacts:
             if artifact.id.value not in named:
                 yield Finding(artifact.id.span, f'artifact "{artifact.id.value}" is declared but never referred to',

@@ -38,7 +38,7 @@ def unknown_role(context: Context):
         if not file.complete:
             continue  # an include failed (reported as such): its roles are unknown, not undeclared
         source = context.workspace.sources.get(file.path)
-        for name in role_references(file.spec):
+        for name in context.names(file, role_references):
             if file.scope.role(name.value) is None:
                 line = source.line_text(name.span.line) if source is not None else ""
                 before = line[: name.span.column - 1]
@@ -103,11 +103,11 @@ def unknown_reference(context: Context):
     """
     for file in context.files():
         referable = file.scope.referable()
-        for name in text_references(file.spec) if file.complete else ():
+        for name in context.names(file, text_references) if file.complete else ():
             if name.value not in referable:
                 yield Finding(name.span, f'"#{name.value}" is not a declared artifact, meeting or step',
                               context.suggest(name.value, referable) or "declare it with `artifact`, or give the step an id with `as`")
-        for name in anchor_references(file.spec):
+        for name in context.names(file, anchor_references):
             target = file.scope.items.get(name.value)
             when = ir.time_of(target.node) if target else None
             if target is not None and (isinstance(target.node, ir.Cadence) or isinstance(when, ir.Recurrence)):
@@ -118,7 +118,7 @@ def unknown_reference(context: Context):
             elif target is not None and (when is None or isinstance(when, (ir.Ongoing, ir.Following))):
                 yield Finding(name.span, f'{target.kind} "{name.value}" has no date, so no time can count from it',
                               f"give {name.value} a time, or time this item from the quarter's start or end")
-        anchors = {id(name) for name in anchor_references(file.spec)}
+        anchors = {id(name) for name in context.names(file, anchor_references)}
         for name in timing_references(file.spec):
             target = file.scope.items.get(name.value)
             if target is not None and isinstance(target.node, ir.Cadence) and id(name) not in anchors:
