@@ -298,3 +298,16 @@ def test_the_count_of_top_objectives_uses_the_policys_highest_level(tmp_path):
                     + "".join(f'  objective C{i} corp "Goal {i}" owner CEO\n    kr C{i}.1 "Result" owner CEO\n'
                               for i in range(1, 4)), encoding="utf-8")
     assert [d.code for d in check([str(path)]).diagnostics] == []
+
+
+def test_a_rolled_up_score_is_rounded_half_up_as_people_round(tmp_path):
+    from okrdsl.emit.status import one_decimal
+
+    (tmp_path / "okrs.okrp").write_text(
+        ROLES + 'policy\n  company objectives: 1\nokrs for FY24-Q1\n  objective C1 company "Grow" owner CEO\n'
+        '    kr C1.1 "Up" score 65%\n    kr C1.2 "More" score 67.5%\n', encoding="utf-8")
+    _, output, _ = run("status", str(tmp_path / "okrs.okrp"))
+    assert "66.3%" in output and "66.2%" not in output  # the mean of 65 and 67.5 is 66.25
+    _, output, _ = run("status", str(tmp_path / "okrs.okrp"), "--format", "json")
+    assert json.loads(output)["okr_sets"][0]["levels"][0]["objectives"][0]["score"] == 66.3
+    assert [one_decimal(v) for v in (0.05, 2.675, 12.34, 99.95, 100.0)] == [0.1, 2.7, 12.3, 100.0, 100.0]

@@ -8,6 +8,8 @@ the command its choices.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import attrs
 
 from okrdsl import ir
@@ -60,8 +62,14 @@ def _walk(nodes, depth: int = 0):
         yield from _walk(node.children, depth + 1)
 
 
+def one_decimal(value: float) -> float:
+    """A percentage as people round it, half up: a roll-up of 66.25 shows 66.3, not the 66.2
+    that Python's round() gives (it rounds halves to the even digit)."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
 def percent(value: float | None) -> str:
-    return "" if value is None else f"{round(value, 1):g}%"
+    return "" if value is None else f"{one_decimal(value):g}%"
 
 
 def table(okr_sets, rules: Scoring, style=lambda text, **_: text) -> str:
@@ -125,7 +133,7 @@ def to_json(okr_sets, rules: Scoring, style=None) -> str:
 
 
 def _status(status: Status) -> dict:
-    rounded = (lambda v: None if v is None else round(v, 1))
+    rounded = (lambda v: None if v is None else one_decimal(v))
     return {"progress": rounded(status.progress), "score": rounded(status.score), "band": status.band,
             "health": status.health}
 
