@@ -478,16 +478,24 @@ class Compiled:
 
 
 def compile_file(path: str, quarter: str | None = None, root: str | None = None,
-                 settings: Settings | None = None, text: str | None = None) -> Compiled:
+                 settings: Settings | None = None, text: str | None = None,
+                 stdin: tuple[str | None, typing.BinaryIO] | None = None) -> Compiled:
     """Check one spec and link it, with its schedule when a quarter is known (its own, or
     `quarter`). A UsageProblem says why `quarter` cannot be used. With `text`, that text
-    is checked as if it were the file at `path` (see check_text)."""
+    is checked as if it were the file at `path` (see check_text). With `stdin` (name,
+    stream), the spec is read from the stream as `okrdsl check -` reads it, and `path` is
+    not used: it is called by the name (--stdin-filename), or <stdin>."""
     from okrdsl.dates import quarter_for
     from okrdsl.link import link
     from okrdsl.schedule import schedule_spec
 
-    checked = (check([path], root=root, settings=settings) if text is None
-               else check_text(path, text, root, settings))
+    if stdin is not None:
+        path = os.path.normpath(stdin[0]) if stdin[0] else STDIN_NAME
+        checked = check([STDIN], root=root, settings=settings, stdin=stdin)
+    elif text is not None:
+        checked = check_text(path, text, root, settings)
+    else:
+        checked = check([path], root=root, settings=settings)
     key = checked.workspace.key(path)
     loaded = checked.workspace.files.get(key)
     if loaded is None or any(d.severity is Severity.ERROR for d in checked.diagnostics):

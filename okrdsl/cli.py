@@ -395,11 +395,16 @@ Exit codes:
 @click.option("--stamp", type=_Stamp(), metavar="YYYY-MM-DDTHH:MM:SSZ",
               help="ics only: the DTSTAMP of every event (default: the quarter's first day at 00:00:00Z, "
                    "so that the same spec gives the same file).")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With SPEC -, the spec's path: for messages, its includes, and its configuration.")
 @ROOT_OPTION
 @_config_options
-def compile_command(spec, target, output, quarter, today, with_spans, stamp, root, config_file, isolated) -> None:
-    """Compile a spec into JSON, a handbook page, CSV, a calendar, a planning issue, a Gantt chart or a timeline page."""
-    from okrdsl.check import compile_file
+def compile_command(spec, target, output, quarter, today, with_spans, stamp, stdin_filename, root, config_file,
+                    isolated) -> None:
+    """Compile a spec into JSON, a handbook page, CSV, a calendar, a planning issue, a Gantt chart or a timeline page.
+
+    SPEC is a .okrp file, or - to read the spec from standard input."""
+    from okrdsl.check import STDIN, compile_file
     from okrdsl.emit import Options
     from okrdsl.diagnostics import count
     from okrdsl.emit.targets import FORMATS
@@ -411,9 +416,13 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, roo
     if stamp is not None and target != "ics":
         raise click.BadParameter(f"it sets the events' DTSTAMP of --to ics, and this is --to {target}",
                                  param_hint="--stamp")
+    if stdin_filename is not None and spec != STDIN:
+        raise click.BadParameter("it names the spec read from standard input: give - as SPEC",
+                                 param_hint="--stdin-filename")
     output = None if output == "-" else output  # -o - is standard output, as for most tools
+    stdin = (stdin_filename, getattr(sys.stdin, "buffer", None) or io.BytesIO()) if spec == STDIN else None
     try:
-        result = compile_file(spec, quarter, root, _settings(config_file, isolated))
+        result = compile_file(spec, quarter, root, _settings(config_file, isolated), stdin=stdin)
     except UsageProblem as error:
         raise click.UsageError(shown(str(error))) from None
     if result.linked is None:

@@ -318,3 +318,27 @@ def test_a_spec_with_errors_says_that_nothing_was_written(tmp_path):
     result = compile_("broken.okrp", "--to", "csv", "-o", "out.csv", cwd=tmp_path)
     assert result.stderr.splitlines()[-1] == (
         "okrdsl: out.csv was not written: the spec has 1 error (fix them, then compile again)")
+
+
+def test_a_spec_on_standard_input_compiles_as_the_file_would(tmp_path):
+    text = (ROOT / "specs" / "fy23-q3.okrp").read_text(encoding="utf-8")
+    from_file = CliRunner().invoke(main, ["compile", str(ROOT / "specs" / "fy23-q3.okrp"), "--to", "csv"])
+    named = CliRunner().invoke(main, ["compile", "-", "--to", "csv", "--stdin-filename",
+                                      str(ROOT / "specs" / "fy23-q3.okrp")], input=text)
+    assert (named.exit_code, named.stdout) == (0, from_file.stdout)
+    # without a name, it is <stdin> in the current folder, where its include is not found
+    os.chdir(tmp_path)
+    try:
+        unnamed = CliRunner().invoke(main, ["compile", "-", "--to", "json"], input=text)
+    finally:
+        os.chdir(ROOT)
+    assert unnamed.exit_code == 1
+    assert unnamed.stderr.startswith('<stdin>:5:9: error: cannot include "roles.okrp"')
+
+
+def test_stdin_filename_names_only_standard_input():
+    result = CliRunner().invoke(main, ["compile", str(ROOT / "specs" / "fy23-q3.okrp"), "--to", "json",
+                                       "--stdin-filename", "x.okrp"])
+    assert result.exit_code == 2
+    assert "Invalid value for --stdin-filename: it names the spec read from standard input: give - as SPEC" \
+        in result.stderr
