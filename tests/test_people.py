@@ -57,6 +57,17 @@ def test_a_misspelt_role_at_the_start_of_an_unquoted_step_is_still_caught(tmp_pa
                       "for a step that no one is named as doing, put its whole text in double quotes")]
 
 
+def test_a_helper_written_among_the_actors_gets_a_hint_on_where_helpers_go(tmp_path):
+    hint = ('"with" follows a comma, "and", "&" or "/" before the step\'s text, so it was read as one more role '
+            'doing the step; to say who helps, write it after what is done ("PM drafts the KRs, with help from '
+            'EBA"), or declare the role')
+    text = ROLES + 'phase p "P"\n  at -1w: CEO, with help from CEO, drafts it\n  meeting m "M" at -1w\n    attendees CEO, with\n'
+    found = [f for f in findings(tmp_path, text) if f[0] == "OKR102"]
+    assert found == [("OKR102", 8, 16, 20, '"with" is not a declared role', hint),
+                     ("OKR102", 10, 20, 24, '"with" is not a declared role',
+                      "declare it in a roles block, or include the role catalogue")]
+
+
 def test_the_schedule_shows_an_empty_who():
     spec, _ = okrdsl.loads(ROLES + 'process "P" for FY23-Q3\nphase p "P"\n  at week -2: "OKRs are put into GitLab"\n')
     shown = table(schedule_spec(spec))

@@ -43,10 +43,11 @@ def unknown_role(context: Context):
                 line = source.line_text(name.span.line) if source is not None else ""
                 before = line[: name.span.column - 1]
                 first_actor = not before.strip() or before.rstrip().endswith(":")
+                later_actor = ":" in before and before.rstrip().endswith((",", " and", "&", "/"))
                 yield Finding(name.span, f'"{name.value}" is not a declared role',
                               _role_hint(context, name.value, file.scope, bool(line) and not before.strip(),
                                          first_actor and line[name.span.column - 1:].startswith('"'),
-                                         first_actor))
+                                         first_actor, later_actor))
 
 
 # The keywords that open a line under a block: a misspelt one reads as a sub-step's role.
@@ -56,10 +57,11 @@ _LINE_KEYWORDS = ("intro", "note", "led", "goal", "agenda", "scheduled", "attend
 
 
 def _role_hint(context: Context, word: str, scope, first_on_line: bool, quoted_actor: bool,
-               first_actor: bool = False) -> str:
+               first_actor: bool = False, later_actor: bool = False) -> str:
     """A close role (case does not count); for the first word of a line (read as a sub-step's
     role), a keyword that opens such lines; for the first actor of a step, how to write a step
-    that no one does."""
+    that no one does; for a plain word after a comma among a step's actors, how to say who
+    helps."""
     if word in keywords() and first_on_line:
         return (f'"{word}" is a keyword, but this line was read as a sub-step whose first word is a role: '
                 "check that the line sits under the right block")
@@ -73,6 +75,10 @@ def _role_hint(context: Context, word: str, scope, first_on_line: bool, quoted_a
     if close is None and first_actor:
         return ("declare it in a roles block, or include the role catalogue; for a step that no one is named as "
                 "doing, put its whole text in double quotes")
+    if close is None and later_actor and word.islower():  # `PM, with help from EBA, drafts it`
+        return (f'"{word}" follows a comma, "and", "&" or "/" before the step\'s text, so it was read as one more '
+                "role doing the step; to say who helps, write it after what is done (\"PM drafts the KRs, with help "
+                'from EBA"), or declare the role')
     return close or "declare it in a roles block, or include the role catalogue"
 
 
