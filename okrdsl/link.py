@@ -40,9 +40,22 @@ class Linked:
         return declared.node if declared is not None else None
 
     def title(self, name: ir.Name | str) -> str:
-        """A role's title ("Product Operations"), or the name as written when it is no role."""
+        """A role's title ("Product Operations"), or the name as written when it is no role.
+
+        Named by a plural alias (`PMs initiate`), the role reads in the plural where the
+        catalogue gives its title so among the aliases (aka PMs, "Product Managers"):
+        "Product Managers initiate", not "Product Manager initiate". okrdsl makes up no
+        plural of its own."""
         role = self.role(name)
-        return role.title if role is not None else str(name)
+        if role is None:
+            return str(name)
+        written = str(name)
+        if written != role.id and written.endswith("s") and not role.title.endswith("s"):
+            wanted = (role.title + "s").casefold()
+            plural = next((alias.value for alias in role.aliases if alias.value.casefold() == wanted), None)
+            if plural is not None:
+                return plural
+        return role.title
 
     def handle(self, name: ir.Name | str) -> str | None:
         """A role's handle (`@gitlab-com/product-operations`), when it has one."""

@@ -242,3 +242,16 @@ def test_an_alias_resolves_to_its_role_everywhere(alias, place, owner):
         path = Path(folder) / "p.okrp"
         path.write_text(text, encoding="utf-8")
         assert "OKR102" not in {d.code for d in check([str(path)]).diagnostics}
+
+
+def test_a_role_named_by_its_plural_alias_reads_in_the_plural_the_catalogue_gives(tmp_path):
+    from okrdsl.check import compile_file
+
+    path = tmp_path / "p.okrp"
+    path.write_text('roles\n  PM "Product Manager" aka PMs, "Product Managers"\n  KROwner "Key Result owner" aka "KR owners"\n'
+                    'phase p "P"\n  at -2w: PMs draft the KRs\n  at -1w: PM reviews them\n'
+                    '  at -1w: "KR owners" score them\n', encoding="utf-8")
+    linked = compile_file(str(path)).linked
+    actors = [item.actors[0] for item in linked.spec.phases[0].items]
+    # okrdsl makes up no plural: "KR owners" has none declared, and reads as its title
+    assert [linked.title(a) for a in actors] == ["Product Managers", "Product Manager", "Key Result owner"]
