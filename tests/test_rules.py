@@ -204,3 +204,21 @@ def test_the_opt_in_rule_on_the_command_line(tmp_path):
         (4, "OKR510", 'step "p/pm-drafts-the-okrs" has no id of its own, so rewording it changes its id')]
     assert [line for line in run("rules")[1].splitlines() if "[opt-in]" in line] == [
         "OKR510  warning  item-without-id              A step, cadence or permission has no id written with `as`. [opt-in]"]
+
+
+def test_a_repeated_item_is_reported_at_its_words_once_per_copy_and_only_word_for_word(tmp_path):
+    text = ('roles\n  PM "Product Manager" aka PMs\nphase p "P"\n'
+            '  at -4w: PM drafts the KRs\n'
+            '  at -4w:  PM drafts   the KRs\n'        # white space does not count
+            '  at -3w: PM drafts the KRs\n'           # another time: another step
+            '  at -4w: PM drafts the KRs\n    note: for the second team\n'  # more under it: another step
+            '  every week: PM updates progress\n  every week: PM updates progress\n'
+            '  allow PMs: add KRs\n  allow PMs: add KRs\n  allow PMs: add KRs\n'
+            'phase q "Q"\n  at -4w: PM drafts the KRs\n')  # another phase
+    found = [(d.span.line, d.span.column, d.span.end_column, d.message, d.hint)
+             for d in findings(tmp_path, text) if d.code == "OKR515"]
+    hint = "remove one of them; if both are meant, say how they differ (a time, a role, the words)"
+    assert found == [(5, 15, 31, "this step repeats the one on line 4 word for word", hint),
+                     (10, 18, 34, "this cadence repeats the one on line 9 word for word", hint),
+                     (12, 14, 21, "this permission repeats the one on line 11 word for word", hint),
+                     (13, 14, 21, "this permission repeats the one on line 11 word for word", hint)]

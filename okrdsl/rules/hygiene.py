@@ -350,3 +350,45 @@ def placeholder_link(context: Context):
     for file in context.files():
         for link, what in placeholders(file.spec):
             yield Finding(link.span, *placeholder_message(link.url, what))
+
+
+@rule("OKR515", "repeated-item", WARNING)
+def repeated_item(context: Context):
+    """A step, cadence or permission repeats an earlier one of its phase word for word.
+
+    The same time, the same people and the same words twice is most often a
+    line pasted twice, or an edit made to one copy of a step and not to the
+    other. Both would show on every page and in the calendar. The same words
+    at another time, or by other people, are a different item and are fine.
+    White space between words does not count.
+
+    Bad:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+          at -4w: PM drafts the OKRs  # OKR515
+
+    Good:
+        roles
+          PM "Product Manager"
+        phase kickoff "Kick-off"
+          at -4w: PM drafts the OKRs
+          at -2w: PM drafts the OKRs
+    """
+    for file in context.files():
+        source = context.workspace.sources.get(file.path)
+        if source is None:
+            continue
+        for phase in file.spec.phases:
+            first: dict[str, ir.Item] = {}
+            for item in phase.items:
+                if isinstance(item, ir.Meeting):
+                    continue  # a meeting has an id of its own: a second one is OKR105
+                written = " ".join(source.text[item.span.start:item.span.end].split())
+                earlier = first.setdefault(written, item)
+                if earlier is not item:
+                    yield Finding(item.text.span,
+                                  f"this {item.kind} repeats the one on line {earlier.span.line} word for word",
+                                  "remove one of them; if both are meant, say how they differ (a time, a role, "
+                                  "the words)")
