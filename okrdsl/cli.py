@@ -390,7 +390,8 @@ Exit codes:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False, path_type=str), metavar="FILE",
               help="Write to FILE (whole, or not at all) instead of standard output.")
 @click.option("--quarter", metavar="Q", help="Date the spec for this quarter (FY23-Q3) instead of its own.")
-@click.option("--today", type=_Day(), metavar="YYYY-MM-DD", help='The day to mark ("today" for today).')
+@click.option("--today", type=_Day(), metavar="YYYY-MM-DD",
+              help='csv and html: the day to mark ("today" for today): a status column, a line across the timeline.')
 @click.option("--with-spans", is_flag=True, help="In JSON, give where each node is written (file, line, column).")
 @click.option("--stamp", type=_Stamp(), metavar="YYYY-MM-DDTHH:MM:SSZ",
               help="ics only: the DTSTAMP of every event (default: the quarter's first day at 00:00:00Z, "
@@ -407,12 +408,15 @@ def compile_command(spec, target, output, quarter, today, with_spans, stamp, std
     from okrdsl.check import STDIN, compile_file
     from okrdsl.emit import Options
     from okrdsl.diagnostics import count
-    from okrdsl.emit.targets import FORMATS
+    from okrdsl.emit.targets import FORMATS, MARKS_TODAY
     from okrdsl.report.safe import shown
     from okrdsl.words import plural
 
     if os.path.isdir(spec):
         raise click.BadParameter(f"{shown(spec)} is a folder: name one .okrp file", param_hint="SPEC")
+    if today is not None and target not in MARKS_TODAY:
+        raise click.BadParameter(f"it marks the day in --to {' and --to '.join(MARKS_TODAY)}, and this is --to {target}",
+                                 param_hint="--today")
     if stamp is not None and target != "ics":
         raise click.BadParameter(f"it sets the events' DTSTAMP of --to ics, and this is --to {target}",
                                  param_hint="--stamp")

@@ -342,3 +342,11 @@ def test_stdin_filename_names_only_standard_input():
     assert result.exit_code == 2
     assert "Invalid value for --stdin-filename: it names the spec read from standard input: give - as SPEC" \
         in result.stderr
+
+
+@pytest.mark.parametrize("target", ["json", "markdown", "ics", "gitlab-issue", "mermaid"])
+def test_today_is_refused_by_a_target_that_marks_no_day(target):
+    result = compile_(ROOT / "specs" / "fy23-q3.okrp", "--to", target, "--today", "2022-07-01")
+    assert result.exit_code == 2
+    assert ("Invalid value for --today: it marks the day in --to csv and --to html, and this is --to "
+            + target) in result.stderr

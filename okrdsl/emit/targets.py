@@ -22,3 +22,8 @@ FORMATS = {
     "mermaid": to_mermaid,
     "html": to_html,
 }
+
+# The targets that mark a day given with --today: csv adds a status column, html draws the
+# day across the timeline. The others hold no "today", and refuse the option rather than
+# ignore it.
+MARKS_TODAY = ("csv", "html")
