@@ -93,13 +93,35 @@ def matches(patterns: tuple[str, ...], folder: str, path: str, is_folder: bool =
 
 
 @functools.lru_cache(maxsize=1024)
-def gitignore_of(folder: str) -> tuple[str, ...]:
+def gitignore_of(folder: str, name: str = GITIGNORE) -> tuple[str, ...]:
     """The patterns of `folder`'s .gitignore (none when it has none, or it cannot be read)."""
     try:
-        with open(os.path.join(folder, GITIGNORE), encoding="utf-8", errors="replace") as file:
+        with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as file:
             return tuple(file.read(1024 * 1024).splitlines())
     except OSError:
         return ()
+
+
+def info_exclude_of(top: str) -> tuple[str, ...]:
+    """The patterns of the repository's own exclude file, `.git/info/exclude` (for a worktree,
+    the one of the repository it belongs to): what a person ignores in one clone only."""
+    dot_git = os.path.join(top, ".git")
+    git_dir = dot_git
+    if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: PATH"
+        try:
+            with open(dot_git, encoding="utf-8", errors="replace") as file:
+                first = file.readline().strip()
+        except OSError:
+            return ()
+        if not first.startswith("gitdir:"):
+            return ()
+        git_dir = os.path.join(top, first[len("gitdir:"):].strip())
+        try:
+            with open(os.path.join(git_dir, "commondir"), encoding="utf-8", errors="replace") as file:
+                git_dir = os.path.join(git_dir, file.readline().strip())
+        except OSError:
+            pass  # a submodule's own git folder holds its info/exclude
+    return gitignore_of(os.path.join(git_dir, "info"), "exclude")
 
 
 def git_top(folder: str) -> str | None:
@@ -117,11 +139,13 @@ def git_top(folder: str) -> str | None:
 def gitignored(path: str, is_folder: bool = False) -> bool:
     """Whether git would ignore `path`: the .gitignore files from the top of its repository
     (outside git, its project: files.project_root) down to its folder decide, the deepest
-    one that has a say winning."""
+    one that has a say winning; where none has a say, the repository's .git/info/exclude, as
+    in git."""
     from okrdsl.files import project_root
 
     absolute = os.path.abspath(path)
-    top = git_top(os.path.dirname(absolute)) or project_root(os.path.dirname(absolute))
+    repository = git_top(os.path.dirname(absolute))
+    top = repository or project_root(os.path.dirname(absolute))
     folders = []
     current = os.path.dirname(absolute)
     while True:
@@ -129,7 +153,7 @@ def gitignored(path: str, is_folder: bool = False) -> bool:
         if current == top or os.path.dirname(current) == current:
             break
         current = os.path.dirname(current)
-    decided = None
+    decided = verdict(info_exclude_of(repository), repository, absolute, is_folder) if repository else None
     for folder in reversed(folders):
         said = verdict(gitignore_of(folder), folder, absolute, is_folder)
         if said is not None:

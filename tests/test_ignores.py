@@ -44,3 +44,48 @@ def test_common_patterns_are_matched_without_pathspec(patterns):
 @pytest.mark.parametrize("pattern", ["!keep.okrp", "drafts/*.okrp", "**/old", "a?", "[ab].okrp", "a ", "\\#a", "/"])
 def test_other_patterns_go_to_pathspec(pattern):
     assert _plain(("build/", pattern)) is None
+
+
+def _repository(tmp_path):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    repo = tmp_path / "repo"
+    (repo / "okrs" / "scratch").mkdir(parents=True)
+    (repo / "okrs" / "q3.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    (repo / "okrs" / "scratch" / "try.okrp").write_text('phase p "P"\n  at -1w: Nobody does it\n', encoding="utf-8")
+    return repo
+
+
+def _checked(folder) -> list[str]:
+    from okrdsl.check import check
+    from okrdsl.ignores import gitignore_of
+
+    gitignore_of.cache_clear()  # read once per process: a command runs once; these tests edit the files between runs
+
+    return sorted({d.span.path.replace("\\", "/").rsplit("repo/", 1)[-1] for d in check([str(folder)]).diagnostics})
+
+
+def test_git_info_exclude_leaves_files_out_of_a_folder_search_and_a_gitignore_overrides_it(tmp_path):
+    repo = _repository(tmp_path)
+    assert _checked(repo) == ["okrs/scratch/try.okrp"]
+    (repo / ".git" / "info" / "exclude").write_text("# mine\nokrs/scratch/\n", encoding="utf-8")
+    assert _checked(repo) == []
+    (repo / ".gitignore").write_text("!okrs/scratch/\n", encoding="utf-8")  # .gitignore files come first, as in git
+    assert _checked(repo) == ["okrs/scratch/try.okrp"]
+
+
+def test_a_worktree_reads_the_exclude_file_of_its_repository(tmp_path):
+    import subprocess
+
+    repo = _repository(tmp_path)
+    (repo / ".git" / "info" / "exclude").write_text("okrs/scratch/\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "add", "-f", "okrs/scratch/try.okrp"], check=True)
+    subprocess.run([*git, "commit", "-qm", "specs"], check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "repo-wt")], check=True)
+    assert (tmp_path / "repo-wt" / ".git").is_file()
+    from okrdsl.check import check
+
+    assert [d.code for d in check([str(tmp_path / "repo-wt")]).diagnostics] == []
