@@ -38,7 +38,7 @@ def load_source(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefau
     empty = parsed.tree is not None and not any(isinstance(c, Tree) for c in parsed.tree.children)
     if parsed.streamed:
         spec, built = streaming.finish(parsed.comments), streaming.diagnostics
-    else:  # the tree is this function's alone: build lets go of it statement by statement
+    else:  # what was streamed is void; the tree is this function's alone: build lets go of it
         del streaming
         spec, built = build(source, parsed.tree, parsed.comments, calendar, consume=True)
     diagnostics = list(parsed.diagnostics) + built

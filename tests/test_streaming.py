@@ -13,9 +13,9 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lark import Tree
+from lark import Lark, Tree
 
-from okrdsl import api, codes
+from okrdsl import api, codes, lalr
 from okrdsl.build import builder
 from okrdsl.parse import parse
 from okrdsl.source import Source, normalise_newlines
@@ -157,3 +157,11 @@ def test_a_listener_s_own_error_is_raised_not_taken_for_a_syntax_error():
 
     with pytest.raises(KeyError, match="a bug in the listener"):
         parse(Source("t.okrp", 'roles\n  PM "P"\n'), on_statement=failing)
+
+
+def test_statements_are_the_start_rule_s_children_found_through_inlined_rules():
+    flat = Lark('start: _s*\n_s: a | b\na: "x"\nb: "y" c\nc: "z"\n', parser="lalr")
+    assert lalr._top_level(flat.rules, "start") == {"a", "b"}
+    nested = Lark('start: _s*\n_s: a | b\na: "x"\nb: "y" a\n', parser="lalr")
+    with pytest.raises(ValueError, match="b holds a statement"):  # a nested `a` is no statement
+        lalr._top_level(nested.rules, "start")
