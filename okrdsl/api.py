@@ -7,7 +7,7 @@ from typing import NamedTuple
 from lark import Tree
 
 from okrdsl import codes, ir
-from okrdsl.build import build
+from okrdsl.build import build, builder
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.files import read_source
 from okrdsl.parse import parse
@@ -26,11 +26,21 @@ class Loaded(NamedTuple):
 
 
 def load_source(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> Loaded:
-    """Parse and build one file's text; `calendar` is what its process uses where it does not say."""
-    parsed = parse(source, calendar)
+    """Parse and build one file's text; `calendar` is what its process uses where it does not say.
+
+    Each statement is built as soon as it is parsed and its tree let go of, so a large file's
+    whole tree never exists (its peak memory is the IR's, not the tree's). When the parse
+    meets a syntax error, what was built is thrown away and the tree that parse returns, with
+    the error's line blanked out, is built instead: the diagnostics are the same either way."""
+    streaming = builder(source, calendar)
+    parsed = parse(source, calendar, on_statement=streaming.statement)
+    # the statements' trees stay in the file's tree (emptied, when streamed)
     empty = parsed.tree is not None and not any(isinstance(c, Tree) for c in parsed.tree.children)
-    # the tree is this function's alone: build lets go of it statement by statement
-    spec, built = build(source, parsed.tree, parsed.comments, calendar, consume=True)
+    if parsed.streamed:
+        spec, built = streaming.finish(parsed.comments), streaming.diagnostics
+    else:  # what was streamed is void; the tree is this function's alone: build lets go of it
+        del streaming
+        spec, built = build(source, parsed.tree, parsed.comments, calendar, consume=True)
     diagnostics = list(parsed.diagnostics) + built
     if empty and not parsed.diagnostics:
         diagnostics.append(Diagnostic(

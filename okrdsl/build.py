@@ -46,6 +46,13 @@ def build(source: Source, tree: Tree | None, comments=(),
     return spec, builder.diagnostics
 
 
+def builder(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> _Builder:
+    """A builder to feed one top-level statement tree at a time (`statement`, as okrdsl.parse
+    hears of them) and then `finish`; its `diagnostics` are build()'s. It empties each
+    statement's tree once built, so a large file's tree never exists whole."""
+    return _Builder(source, calendar, consume=True)
+
+
 def _references(text: str):
     """Each `@role` and `#id` in a text: (where it starts, with its `@` or `#`; where it ends;
     where its name starts; "role" or "item"; the name)."""
@@ -78,6 +85,10 @@ class _Builder(TimeBuilder, OkrBuilder):
         self.consume = consume
         self.diagnostics: list[Diagnostic] = []
         self._words: dict[str, str] = {}
+        # the file's IR so far, statement by statement
+        self._fields: dict[str, list] = {"includes": [], "roles": [], "artifacts": [], "phases": [], "okr_sets": []}
+        self._process: ir.Process | None = None
+        self._policy: ir.Policy | None = None
 
     def shared(self, word: str) -> str:
         """One str object for every place a file writes the same name or time (`ProductOps`
@@ -177,33 +188,42 @@ class _Builder(TimeBuilder, OkrBuilder):
     # --- the file ---
 
     def spec(self, tree: Tree | None, comments) -> ir.Spec:
-        fields: dict[str, list] = {"includes": [], "roles": [], "artifacts": [], "phases": [], "okr_sets": []}
-        process = policy = None
         for child in children(tree, self.consume) if tree is not None else ():
-            if not isinstance(child, Tree):
-                continue
-            if child.data == "include":
-                target = token_of(child, "STRING")
-                fields["includes"].append(ir.Include(ir.Name(unquote(target), self.span(target)), self.span(child)))
-            elif child.data == "roles":
-                fields["roles"].extend(self.role(t) for t in trees_of(child, "role"))
-            elif child.data == "process":
-                process = self.once(process, self.process(child), "process header")
-            elif child.data == "artifact":
-                fields["artifacts"].append(self.artifact(child))
-            elif child.data == "phase":
-                fields["phases"].append(self.phase(child))
-            elif child.data == "policy":
-                policy = self.once(policy, self.policy(child), "policy block")
-            elif child.data == "okrs":
-                fields["okr_sets"].append(self.okr_set(child))
+            if isinstance(child, Tree):
+                self.statement(child)
+        return self.finish(comments)
+
+    def statement(self, child: Tree) -> None:
+        """Build one top-level statement (a child of the file's tree) into the spec so far;
+        with `consume`, its tree is left empty."""
+        fields = self._fields
+        if child.data == "include":
+            target = token_of(child, "STRING")
+            fields["includes"].append(ir.Include(ir.Name(unquote(target), self.span(target)), self.span(child)))
+        elif child.data == "roles":
+            fields["roles"].extend(self.role(t) for t in trees_of(child, "role"))
+        elif child.data == "process":
+            self._process = self.once(self._process, self.process(child), "process header")
+        elif child.data == "artifact":
+            fields["artifacts"].append(self.artifact(child))
+        elif child.data == "phase":
+            fields["phases"].append(self.phase(child))
+        elif child.data == "policy":
+            self._policy = self.once(self._policy, self.policy(child), "policy block")
+        elif child.data == "okrs":
+            fields["okr_sets"].append(self.okr_set(child))
+        if self.consume:
+            child.children = []
+
+    def finish(self, comments) -> ir.Spec:
+        """The spec of the statements built, with the file's comments ((offset, text) pairs)."""
         kept = tuple(ir.Comment(text, self.source.span(start, start + len(text))) for start, text in comments)
         return ir.Spec(
             path=self.source.path,
-            process=process,
-            policy=policy,
+            process=self._process,
+            policy=self._policy,
             comments=kept,
-            **{key: tuple(value) for key, value in fields.items()},
+            **{key: tuple(value) for key, value in self._fields.items()},
         )
 
     def once(self, first, second, what: str):

@@ -77,6 +77,55 @@ class _GiveUp(Exception):
     """The fast loop met something only lark's parser knows how to report."""
 
 
+class _ListenerFailed(Exception):
+    """An error raised by a statement listener: it is the caller's, never a reason to give up."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(error)
+        self.error = error
+
+
+def _heard(callback, on_statement):
+    """lark's reduce `callback` for a statement rule, telling `on_statement` of the tree it makes."""
+    def reduce(children):
+        tree = callback(children)
+        try:
+            on_statement(tree)
+        except Exception as error:
+            raise _ListenerFailed(error) from error
+        return tree
+
+    return reduce
+
+
+def _top_level(rules, start: str) -> frozenset[str]:
+    """The rules whose trees are the children of the `start` rule's tree: those it names, or
+    names through rules lark inlines (`_statement`, a `*` of them). Each must occur only there,
+    or a listener would hear of a nested one as a statement (ValueError: not driven here)."""
+    by_origin: dict[str, list] = {}
+    for rule in rules:
+        by_origin.setdefault(rule.origin.name, []).append(rule)
+    found: set[str] = set()
+    inlined = {start}
+    todo = [start]
+    while todo:
+        for rule in by_origin.get(todo.pop(), ()):
+            if rule.options.expand1:
+                raise ValueError("a ?rule on the way to a statement")
+            for symbol in rule.expansion:
+                if symbol.is_term or symbol.name in inlined:
+                    continue
+                if symbol.name.startswith("_"):
+                    inlined.add(symbol.name)
+                    todo.append(symbol.name)
+                else:
+                    found.add(symbol.name)
+    for rule in rules:
+        if rule.origin.name not in inlined and any(not s.is_term and s.name in found for s in rule.expansion):
+            raise ValueError(f"{rule.origin.name} holds a statement")
+    return frozenset(found)
+
+
 _new_token = getattr(Token, "_future_new", Token)
 
 
@@ -133,6 +182,12 @@ class FastParser:
             self._accepts[state] = frozenset(actions)
         self._skip = self._ignored_prefix()
         self._table = [self._actions[state] for state in range(len(self._actions))]  # KeyError: not 0..n-1
+        # The rules of the start rule's children (include, phase, ...): a listener hears of each
+        # as soon as it is reduced (`parse`). Where each one's reductions are: (state, lookahead).
+        self._statements = _top_level(list(callbacks), "start")
+        self._statement_actions = [(state, name) for state, mine in enumerate(self._table)
+                                   for name, action in mine.items()
+                                   if action.__class__ is tuple and action[2] in self._statements]
         self._lexers: list = [None] * len(self._table)  # state -> (match, retypes), made on first use
         self._by_accepts: dict[frozenset[str], tuple] = {}
         self._scanners: dict[tuple[str, ...], object] = {}
@@ -249,16 +304,39 @@ class FastParser:
 
     # --- the loop -----------------------------------------------------------------------
 
-    def parse(self, text: str):
+    def parse(self, text: str, on_statement=None):
         """(lark's tree for `text`, its _NL tokens that hold a "#"), or None where lark's parser
-        must run (it raises the error). The _NL tokens are where okrdsl.parse finds comments."""
+        must run (it raises the error). The _NL tokens are where okrdsl.parse finds comments.
+
+        `on_statement(tree)`, if given, is called with each top-level statement's tree (a child
+        of the start rule's tree) as soon as it is reduced, in order, while the rest of the file
+        is still to be read: a caller that builds and empties each one never holds a large
+        file's whole tree. When the parse then gives up (None), what it heard is void."""
         try:
-            return self._parse(text)
+            return self._parse(text, self._listening(on_statement) if on_statement is not None else None)
+        except _ListenerFailed as failed:
+            raise failed.error from None
         except (_GiveUp, KeyError, IndexError, ValueError, re.error):
             return None
 
-    def _parse(self, text: str):
-        table = self._table
+    def _listening(self, on_statement) -> list:
+        """The parse table with each statement rule's reductions calling `on_statement` with
+        the tree made: a copy of the few states that reduce one (the shared table is untouched,
+        and the per-token loop pays nothing)."""
+        table = list(self._table)
+        heard: dict = {}
+        for state, name in self._statement_actions:
+            if table[state] is self._table[state]:
+                table[state] = dict(table[state])
+            action = table[state][name]
+            if action not in heard:
+                size, callback, origin = action
+                heard[action] = (size, _heard(callback, on_statement), origin)
+            table[state][name] = heard[action]
+        return table
+
+    def _parse(self, text: str, table: list | None = None):
+        table = self._table if table is None else table
         lexers = self._lexers
         newline_types = self._newline_types
         ignore = self._ignore

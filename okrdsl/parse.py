@@ -29,22 +29,33 @@ MAX_PARSES = 3 * MAX_SYNTAX_ERRORS  # each error costs a parse; echoes of blanke
 
 @attrs.frozen
 class Parsed:
+    """A file's tree, comments and syntax errors. `streamed`: each top-level statement's tree
+    went to parse's `on_statement` as it was read (the tree holds those statements, as the
+    listener left them); else the listener heard nothing that counts and the tree is whole."""
+
     tree: Tree | None
     comments: tuple[tuple[int, str], ...]
     diagnostics: tuple[Diagnostic, ...]
+    streamed: bool = False
 
 
-def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults()) -> Parsed:
-    """Parse one file; `calendar` is what its process uses where it does not say (for hints)."""
+def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults(), on_statement=None) -> Parsed:
+    """Parse one file; `calendar` is what its process uses where it does not say (for hints).
+
+    `on_statement(tree)` hears of each top-level statement (include, roles, phase...) as soon
+    as it is parsed, on the fast way's first try, so that a caller can build and let go of it
+    while the rest is read. If that try gives up (a syntax error), everything it heard is void:
+    the result is not `streamed` and its tree is whole, as without a listener."""
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     diagnostics: list[Diagnostic] = []
     blanked: set[int] = set()
-    for _ in range(MAX_PARSES):
+    for attempt in range(MAX_PARSES):
         fast = fast_parser()
-        done = fast.parse(text) if fast is not None else None
+        listener = on_statement if attempt == 0 else None
+        done = fast.parse(text, listener) if fast is not None else None
         if done is not None:  # the hot path: a file lark's parser would read without an error
             tree, commented = done
-            return Parsed(tree, _comments_in(commented), tuple(diagnostics))
+            return Parsed(tree, _comments_in(commented), tuple(diagnostics), streamed=listener is not None)
         try:  # lark's parser, for what it says about the error
             tree = parser().parse(text)
             return Parsed(tree, _comments(tree), tuple(diagnostics))
