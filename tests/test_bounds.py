@@ -150,7 +150,8 @@ def test_an_alignment_loop_is_reported_once_at_its_first_objective(tmp_path):
 
 
 def test_a_thousand_daily_cadences_stop_at_the_total_limit(tmp_path):
-    path = write(tmp_path, HEAD + "  every day: PM checks the dashboard\n" * 1000)
+    # Each cadence differs, so none repeats another (OKR515) and only the limit is found.
+    path = write(tmp_path, HEAD + "".join(f"  every day: PM checks dashboard {n}\n" for n in range(1000)))
     # 92 days in FY23-Q3: the 218th cadence takes the total past 20,000.
     assert found(path) == [("OKR401", 4 + 218, 3, "the cadences and recurring meetings of this spec happen 92,000 times in all, more than "
                             "the 20,000 a schedule lists; the schedule stops at this cadence")]
