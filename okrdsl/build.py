@@ -99,11 +99,17 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def span(self, node: Tree | Token) -> Span:
         if isinstance(node, Token):
-            return self.source.span(node.start_pos, node.end_pos)
+            return self.between(node, node)
         edges = edge_tokens(node)
         if edges is None:
             return self.source.span(0, 0)
-        return self.source.span(edges[0].start_pos, edges[1].end_pos)
+        return self.between(*edges)
+
+    def between(self, first: Token, last: Token) -> Span:
+        """The span from the start of `first` to the end of `last`, read from the positions the
+        parser gave the tokens (a large file makes about five spans a line: no lookups)."""
+        return Span(self.source.path, first.line, first.column, last.end_line, last.end_column,
+                    first.start_pos, last.end_pos)
 
     def report(self, code: codes.Code, node: Tree | Token, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code.id, code.severity, message, self.span(node), hint))
@@ -389,7 +395,7 @@ class _Builder(TimeBuilder, OkrBuilder):
         given = self.item_id(tree)
         head = [t for t in itertools.takewhile(lambda t: t.type != "COLON", all_tokens(tree))]
         return ir.Cadence(
-            head=self.source.span(head[0].start_pos, head[-1].end_pos),
+            head=self.between(head[0], head[-1]),
             key="", every=recurrence.every, unit=recurrence.unit, id=given,
             start=recurrence.start, until=recurrence.until, on=recurrence.on,
             span=self.span(tree), **self.work(tree),
@@ -430,10 +436,10 @@ class _Builder(TimeBuilder, OkrBuilder):
             self.diagnostics.append(Diagnostic(
                 codes.MIXED_APPROVAL.id, codes.MIXED_APPROVAL.severity,
                 f'"{words}" mixes "or" with "and" or a comma, so it is unclear who must approve',
-                self.source.span(tokens[0].start_pos, tokens[-1].end_pos),
+                self.between(tokens[0], tokens[-1]),
                 hint='use "or" for any one of them, "and" or commas for all of them, '
                      'and ", then" to ask one group after another'))
-        span = self.source.span(tokens[0].start_pos, tokens[-1].end_pos) if tokens else None
+        span = self.between(tokens[0], tokens[-1]) if tokens else None
         return ir.ApprovalStage("any" if any_one and not every else "all",
                                 tuple(self.role_name(t) for t in roles), span)
 

@@ -130,7 +130,7 @@ class TimeBuilder:
         week or month (`week -2`, `month 1`), as a Moment."""
         tokens = list(all_tokens(tree))
         text = self.shared(_SIGN.sub(r"\1", " ".join(t.value for t in tokens)))
-        span = self.source.span(tokens[0].start_pos, tokens[-1].end_pos)  # self.span(tree), from the tokens at hand
+        span = self.between(tokens[0], tokens[-1])  # self.span(tree), from the tokens at hand
         if tree.data in ("week", "month"):
             return self.calendar(tree, _CALENDAR_WORD.sub(r"\1 ", text), span)
         text = text.lstrip("+")
