@@ -3,12 +3,15 @@
 Building the LALR tables from grammar/okrp.lark takes a few hundred milliseconds,
 more than everything else a small check does. So the analysed parser ships in the
 package as okrdsl/data/parser.json (JSON, never a pickle), made by
-`python -m okrdsl.grammar` from the grammar; `parser()` loads it in a few
-milliseconds. The file records the SHA-256 of the grammar it was made from and the
-lark version that made it: when either differs from what is installed (a grammar
-edited in a source checkout, another lark release), the tables are built from the
-grammar as before, so okrdsl is never wrong, only slower until the file is made
-again. tests/test_grammar.py fails while the file is stale.
+`python -m okrdsl.grammar` from the grammar. Its first line is a header with what
+okrdsl.lalr's fast parser needs (`fast_parser()` reads that line alone, in about a
+millisecond); its second is lark's own serialised parser, which `parser()` loads only
+when a file has a syntax error to explain (or for `okrdsl fmt`). The header records
+the SHA-256 of the grammar the file was made from and the lark version that made it:
+when either differs from what is installed (a grammar edited in a source checkout,
+another lark release), the tables are built from the grammar as before, so okrdsl is
+never wrong, only slower until the file is made again. tests/test_grammar.py fails
+while the file is stale.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-import importlib.resources
 import json
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from lark import Lark, Token
 
 GRAMMAR_NAME = "okrp.lark"
 TABLES_NAME = "parser.json"
-TABLES_FORMAT = 1
+TABLES_FORMAT = 2
 
 # How the grammar is turned into a parser. Positions come from the tokens (build.py
 # reads them there), so lark does not propagate them to every tree node: that alone
@@ -38,13 +40,19 @@ OPTIONS = {
 }
 
 
-def grammar_text() -> str:
-    """The text of grammar/okrp.lark: from the installed wheel, or from the source tree."""
-    packaged = importlib.resources.files("okrdsl").joinpath("grammar", GRAMMAR_NAME)
+def grammar_path() -> Path:
+    """Where grammar/okrp.lark is: in the installed wheel, or in the source tree."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "grammar" / GRAMMAR_NAME
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
+        return packaged
     # An editable install or a source checkout: the grammar sits beside the package.
-    return (Path(__file__).resolve().parent.parent / "grammar" / GRAMMAR_NAME).read_text(encoding="utf-8")
+    return here.parent / "grammar" / GRAMMAR_NAME
+
+
+def grammar_text() -> str:
+    """The text of grammar/okrp.lark."""
+    return grammar_path().read_text(encoding="utf-8")
 
 
 def tables_path() -> Path:
@@ -59,9 +67,16 @@ def parser() -> Lark:
 
 @functools.lru_cache(maxsize=1)
 def fast_parser():
-    """okrdsl.lalr's loop over `parser()`'s tables (None if that parser is set up another way)."""
-    from okrdsl.lalr import for_lark
+    """okrdsl.lalr's loop over the shipped tables' header, or over `parser()`'s tables when
+    they are stale (None if that parser is set up in a way the loop does not drive)."""
+    from okrdsl.lalr import FastParser, for_lark
 
+    header = _header(grammar_text())
+    if header is not None:
+        try:
+            return FastParser(header["fast"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass
     return for_lark(parser())
 
 
@@ -83,37 +98,61 @@ def lark_release() -> str:
     return ".".join(lark.__version__.split(".")[:2])
 
 
+def _header(text: str, path: Path | None = None) -> dict | None:
+    """The first line of the shipped tables, if they were made from the grammar `text` with
+    these options by this lark release (None when missing, damaged or stale)."""
+    try:
+        with open(path or tables_path(), encoding="utf-8") as file:
+            header = json.loads(file.readline())
+        if (not isinstance(header, dict) or header.get("format") != TABLES_FORMAT
+                or header.get("grammar_sha256") != grammar_digest(text)
+                or header.get("lark") != lark_release() or header.get("options") != OPTIONS):
+            return None
+        return header
+    except (OSError, ValueError):
+        return None
+
+
 def load_tables(text: str, path: Path | None = None) -> Lark | None:
     """The parser from the shipped tables, or None when they are missing, unreadable, or were
     made from another grammar, with other options or by another lark release."""
     from okrdsl.postlex import Postlexer
 
     try:
-        with open(path or tables_path(), encoding="utf-8") as file:
-            saved = json.load(file, object_hook=_decode_object)
-        if (saved.get("format") != TABLES_FORMAT or saved.get("grammar_sha256") != grammar_digest(text)
-                or saved.get("lark") != lark_release() or saved.get("options") != OPTIONS):
+        if _header(text, path) is None:
             return None
+        with open(path or tables_path(), encoding="utf-8") as file:
+            file.readline()
+            saved = json.loads(file.readline(), object_hook=_decode_object)
         return Lark._load_from_dict(saved["data"], saved["memo"], postlex=Postlexer())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def write_tables(path: Path | None = None) -> Path:
-    """Analyse the grammar and write the tables that `parser()` loads (`python -m okrdsl.grammar`)."""
+    """Analyse the grammar and write the tables that `fast_parser()` and `parser()` load
+    (`python -m okrdsl.grammar`)."""
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
+
+    from okrdsl.lalr import tables_of
+    from okrdsl.postlex import Postlexer
 
     text = grammar_text()
     data, memo = build_parser(text).memo_serialize([TerminalDef, Rule])
     data["options"] = {name: value for name, value in data["options"].items() if name != "postlex"}
     data["parser"]["parser"] = _canonical(data["parser"]["parser"])
-    saved = {"format": TABLES_FORMAT, "grammar_sha256": grammar_digest(text), "lark": lark_release(),
-             "options": OPTIONS, "data": _encode(data), "memo": _encode(memo)}
+    lark = {"data": _encode(data), "memo": _encode(memo)}
+    # The fast parser's tables, read from the parser as it is loaded (its states numbered canonically).
+    loaded = json.loads(json.dumps(lark), object_hook=_decode_object)
+    fast = tables_of(Lark._load_from_dict(loaded["data"], loaded["memo"], postlex=Postlexer()))
+    header = {"format": TABLES_FORMAT, "grammar_sha256": grammar_digest(text), "lark": lark_release(),
+              "options": OPTIONS, "fast": fast}
     from okrdsl.files import write_atomic
 
     target = path or tables_path()
-    write_atomic(str(target), json.dumps(saved, separators=(",", ":"), sort_keys=True) + "\n")
+    write_atomic(str(target), "".join(json.dumps(part, separators=(",", ":"), sort_keys=True) + "\n"
+                                      for part in (header, lark)))
     return target
 
 
@@ -285,6 +324,9 @@ def keyword_hint(word: str, expected) -> str | None:
 @functools.lru_cache(maxsize=1)
 def keywords() -> frozenset[str]:
     """Every word the grammar uses as a keyword somewhere."""
+    fast = fast_parser()
+    if fast is not None:  # without loading lark's parser
+        return fast.keywords()
     return frozenset(t.pattern.value for t in parser().terminals
                      if t.pattern.type == "str" and t.pattern.value.isalpha())
 

@@ -1,4 +1,4 @@
-"""The fast parse: lark's own tables and tree builder, driven by one tight loop.
+"""The fast parse: lark's analysed tables and tree shapes, driven by one tight loop.
 
 Lark's LALR parser with its contextual lexer and okrdsl.postlex.Postlexer spent most
 of a large file's parse in generic machinery: a generator per stage, a method call and
@@ -21,24 +21,31 @@ does the same work in one loop over the same analysed tables, and yields the sam
   no other terminal can begin with a character the ignored pattern begins with
   (worked out from the terminals' regexes, see `_may_start_with`).
 - Indentation becomes _INDENT / _DEDENT as okrdsl.postlex.Postlexer makes them.
-- The LALR loop shifts and reduces over lark's parse table and calls lark's own
-  reduce callbacks (its ParseTreeBuilder's), so the tree's shape is lark's by
-  construction.
+- The LALR loop shifts and reduces over lark's parse table. Each reduction builds its
+  tree as lark's ParseTreeBuilder would (`_builds` reads how from lark's callbacks: the
+  rule's name, a ?rule's single child, the _rules spliced in), so the tree's shape is
+  lark's.
+
+`tables_of` reads all this from a lark parser as plain data: okrdsl.grammar ships it in
+the first line of okrdsl/data/parser.json, so a run with no syntax error never loads
+lark's own parser.
 
 Whatever this loop does not expect (a character no terminal matches, a token the
 state does not accept, an indentation error, a joined word, an early end) makes it
 give up: `parse` returns None and the caller runs lark's parser, which raises the
 error that okrdsl.parse turns into a diagnostic. Errors are rare; valid files are
 the hot path. A parser set up in any way this module does not know (another lexer,
-lexer callbacks, flags) is never driven here: `for_lark` returns None.
+lexer callbacks, flags, other tree builders) is never driven here: `for_lark` returns None.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
-from lark import Lark, Token
+from lark import Lark, Token, Tree
 from lark.lexer import PatternRE, PatternStr, _regexp_has_newline
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
 from okrdsl.limits import MAX_DEPTH
@@ -132,59 +139,140 @@ _new_token = getattr(Token, "_future_new", Token)
 def for_lark(lark: Lark) -> FastParser | None:
     """A fast parser for `lark`, or None when it is set up in a way this module does not drive."""
     try:
-        conf = lark.lexer_conf
-        if (lark.options.parser != "lalr" or lark.options.lexer != "contextual"
-                or not isinstance(lark.options.postlex, Postlexer) or conf.callbacks or conf.g_regex_flags
-                or conf.use_bytes or conf.re_module is not re or lark.options.transformer is not None):
-            return None
-        return FastParser(lark)
+        return FastParser(tables_of(lark))
     except (AttributeError, KeyError, TypeError, ValueError, AssertionError, re.error):
         return None
 
 
-class FastParser:
-    """Parses text to lark's tree for the parser `lark` was loaded as; see the module docstring."""
+def tables_of(lark: Lark) -> dict:
+    """What `FastParser` needs of lark's analysed parser, as plain data (JSON): okrdsl.grammar
+    ships it, so a run reads a few lists instead of loading lark's parser. ValueError (or
+    another error of reading `lark`) when the parser is set up in a way this module does not
+    drive: another lexer, lexer callbacks, flags, a reduction lark builds in a way unknown here."""
+    conf = lark.lexer_conf
+    if (lark.options.parser != "lalr" or lark.options.lexer != "contextual"
+            or not isinstance(lark.options.postlex, Postlexer) or conf.callbacks or conf.g_regex_flags
+            or conf.use_bytes or conf.re_module is not re or lark.options.transformer is not None):
+        raise ValueError("a parser set up another way")
+    terminals = list(conf.terminals)
+    if any(type(t.pattern) not in (PatternRE, PatternStr) for t in terminals):
+        raise ValueError("a terminal of another kind")
+    newline_types = sorted(t.name for t in terminals if _regexp_has_newline(t.pattern.to_regexp()))
+    if "_NL" not in newline_types:
+        raise ValueError("the loop counts lines in every _NL token")
+    ignore = frozenset(conf.ignore)
+    parser = lark.parser.parser.parser
+    table = parser.parse_table
+    callbacks = parser.callbacks
+    if any(isinstance(key, str) for key in callbacks):
+        raise ValueError("callbacks on tokens")
+    # A shift (or goto) is the next state, a number >= 0; a reduction is ~(its index in "reductions").
+    reductions: dict = {}
+    states = []
+    for state in range(len(table.states)):  # KeyError: states not numbered 0..n-1
+        mine = {}
+        for name, (action, argument) in table.states[state].items():
+            if action is Shift:
+                mine[name] = argument
+            else:
+                mine[name] = ~reductions.setdefault(argument, len(reductions))
+        states.append(mine)
+    return {
+        "terminals": [[t.name, t.pattern.type, t.pattern.value, t.pattern.to_regexp(), t.priority,
+                       t.pattern.max_width, sorted(t.pattern.flags)] for t in terminals],
+        "ignore": sorted(ignore),
+        "always": sorted(lark.options.postlex.always_accept),
+        "newline": newline_types,
+        "skip": _ignored_prefix({t.name: t for t in terminals}, ignore, frozenset(newline_types)),
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+        "states": states,
+        "reductions": [[len(rule.expansion), rule.origin.name, *_builds(callbacks[rule])] for rule in reductions],
+        "statements": sorted(_top_level(list(callbacks), "start")),
+    }
 
-    def __init__(self, lark: Lark):
-        conf = lark.lexer_conf
-        terminals = list(conf.terminals)
-        if any(type(t.pattern) not in (PatternRE, PatternStr) for t in terminals):
+
+def _builds(callback) -> list:
+    """How lark's reduce `callback` makes its tree: [the tree's name, whether one child stands for
+    the tree (a ?rule), which children it keeps ([index, whether its children are spliced in
+    (an inlined _rule)]) or None for all of them as they are]."""
+    expand_single = isinstance(callback, ExpandSingleChild)
+    if expand_single:
+        callback = callback.node_builder
+    keep = None
+    if type(callback) is ChildFilterLALR_NoPlaceholders:
+        keep = [[index, bool(spliced)] for index, spliced in callback.to_include]
+        callback = callback.node_builder
+    if not (isinstance(callback, functools.partial) and callback.func is Tree and len(callback.args) == 1
+            and not callback.keywords):
+        raise ValueError("a reduction lark builds in a way unknown here")
+    return [callback.args[0], expand_single, keep]
+
+
+def _reducer(name: str, expand_single: bool, keep):
+    """The reduce callback `_builds` describes, doing what lark's does."""
+    if keep is None:
+        build = functools.partial(Tree, name)
+    else:
+        pairs = tuple((index, bool(spliced)) for index, spliced in keep)
+
+        def build(children):  # lark's ChildFilterLALR_NoPlaceholders
+            kept = []
+            for index, spliced in pairs:
+                if not spliced:
+                    kept.append(children[index])
+                elif kept:
+                    kept += children[index].children
+                else:
+                    kept = children[index].children
+            return Tree(name, kept)
+
+    if not expand_single:
+        return build
+
+    def single(children):  # lark's ExpandSingleChild
+        return children[0] if len(children) == 1 else build(children)
+
+    return single
+
+
+class _Terminal:
+    """One terminal of the tables: a keyword (`literal`) or a regex, and how lark ranks it."""
+
+    __slots__ = ("name", "literal", "keyword", "value", "regexp", "priority", "max_width", "flags")
+
+    def __init__(self, name, kind, value, regexp, priority, max_width, flags):
+        if kind not in ("str", "re"):
             raise ValueError("a terminal of another kind")
-        self._terminals = {t.name: t for t in terminals}
-        self._ignore = frozenset(conf.ignore)
-        self._always = frozenset(lark.options.postlex.always_accept)
-        self._newline_types = frozenset(t.name for t in terminals if _regexp_has_newline(t.pattern.to_regexp()))
+        self.name, self.value, self.regexp = name, value, regexp
+        self.keyword = kind == "str"
+        self.literal = value if self.keyword and not flags else None
+        self.priority, self.max_width, self.flags = priority, max_width, tuple(flags)
+
+
+class FastParser:
+    """Parses text to lark's tree for the tables `tables_of` read from a lark parser; see the
+    module docstring."""
+
+    def __init__(self, tables: dict):
+        self._terminals = {row[0]: _Terminal(*row) for row in tables["terminals"]}
+        self._ignore = frozenset(tables["ignore"])
+        self._always = frozenset(tables["always"])
+        self._newline_types = frozenset(tables["newline"])
         if "_NL" not in self._newline_types:
             raise ValueError("the loop counts lines in every _NL token")
-        parser = lark.parser.parser.parser
-        table = parser.parse_table
-        self._start = table.start_states["start"]
-        self._end = table.end_states["start"]
-        callbacks = parser.callbacks
-        if any(isinstance(key, str) for key in callbacks):
-            raise ValueError("callbacks on tokens")
+        self._skip = tables["skip"]
+        self._start, self._end = tables["start"], tables["end"]
         # Each state's actions: a shift (or goto) is the next state, a reduction is
-        # (minus how many values it takes, lark's callback for its rule, the rule's name).
-        reductions: dict = {}
-        self._actions: dict[int, dict[str, object]] = {}
-        self._accepts: dict[int, frozenset[str]] = {}
-        for state, actions in table.states.items():
-            mine = {}
-            for name, (action, argument) in actions.items():
-                if action is Shift:
-                    mine[name] = argument
-                else:
-                    rule = argument
-                    if rule not in reductions:
-                        reductions[rule] = (-len(rule.expansion), callbacks[rule], rule.origin.name)
-                    mine[name] = reductions[rule]
-            self._actions[state] = mine
-            self._accepts[state] = frozenset(actions)
-        self._skip = self._ignored_prefix()
-        self._table = [self._actions[state] for state in range(len(self._actions))]  # KeyError: not 0..n-1
+        # (minus how many values it takes, the callback that makes its tree, the rule's name).
+        reductions = [(-size, _reducer(*builds), origin) for size, origin, *builds in tables["reductions"]]
+        self._table: list[dict[str, object]] = [
+            {name: (action if action >= 0 else reductions[~action]) for name, action in actions.items()}
+            for actions in tables["states"]]
+        self._accepts = [frozenset(actions) for actions in self._table]
         # The rules of the start rule's children (include, phase, ...): a listener hears of each
         # as soon as it is reduced (`parse`). Where each one's reductions are: (state, lookahead).
-        self._statements = _top_level(list(callbacks), "start")
+        self._statements = frozenset(tables["statements"])
         self._statement_actions = [(state, name) for state, mine in enumerate(self._table)
                                    for name, action in mine.items()
                                    if action.__class__ is tuple and action[2] in self._statements]
@@ -192,6 +280,10 @@ class FastParser:
         self._by_accepts: dict[frozenset[str], tuple] = {}
         self._scanners: dict[tuple[str, ...], object] = {}
         self._embeds: dict[tuple[str, str], bool] = {}
+
+    def keywords(self) -> frozenset[str]:
+        """Every word the grammar uses as a keyword somewhere."""
+        return frozenset(t.value for t in self._terminals.values() if t.keyword and t.value.isalpha())
 
     # --- the lexer of a state, as lark's ContextualLexer makes it -------------------------
 
@@ -207,9 +299,9 @@ class FastParser:
         names = (accepts | self._ignore | self._always) & self._terminals.keys()
         # lark's BasicLexer order: the first matching branch of the alternation wins.
         ordered = sorted((self._terminals[n] for n in names),
-                         key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        regexes = [t for t in ordered if isinstance(t.pattern, PatternRE)]
-        literals = [t for t in ordered if isinstance(t.pattern, PatternStr)]
+                         key=lambda t: (-t.priority, -t.max_width, -len(t.value), t.name))
+        regexes = [t for t in ordered if not t.keyword]
+        literals = [t for t in ordered if t.keyword]
         embedded = set()
         retypes: dict[str, dict[str, str]] = {}
         for regex in regexes:  # lark's _create_unless
@@ -217,9 +309,9 @@ class FastParser:
             for literal in literals:
                 if literal.priority != regex.priority or not self._embedded(regex, literal):
                     continue
-                if literal.pattern.flags:
+                if literal.flags:
                     raise _GiveUp  # a keyword with flags: lark fullmatches a regex; not driven here
-                unless.setdefault(literal.pattern.value, literal.name)
+                unless.setdefault(literal.value, literal.name)
                 embedded.add(literal.name)
             if unless:
                 retypes[regex.name] = unless
@@ -237,11 +329,11 @@ class FastParser:
         pays one compile for speed, a small one none."""
         tries = []
         for name in branches:
-            pattern = self._terminals[name].pattern
-            if isinstance(pattern, PatternStr) and not pattern.flags:
-                tries.append((name, pattern.value, None))
+            terminal = self._terminals[name]
+            if terminal.literal is not None:
+                tries.append((name, terminal.literal, None))
             else:
-                tries.append((name, None, re.compile(pattern.to_regexp()).match))
+                tries.append((name, None, re.compile(terminal.regexp).match))
         skip = re.compile(self._skip).match if self._skip else None
         uses = 0
 
@@ -266,7 +358,7 @@ class FastParser:
 
     def _compile(self, branches: tuple[str, ...], replaced) -> None:
         """Put the compiled alternation of `branches` in the place of the scanner `replaced`."""
-        alternation = "|".join(f"(?P<{name}>{self._terminals[name].pattern.to_regexp()})" for name in branches)
+        alternation = "|".join(f"(?P<{name}>{self._terminals[name].regexp})" for name in branches)
         scanner = self._scanners[branches] = re.compile(self._skip + f"(?:{alternation})").match
         for places in (self._lexers, self._by_accepts):
             for key, lexer in (enumerate(places) if isinstance(places, list) else list(places.items())):
@@ -277,30 +369,9 @@ class FastParser:
         """Whether the keyword `literal` is what `regex` matches at its start (lark's test)."""
         key = (regex.name, literal.name)
         if key not in self._embeds:
-            match = re.match(regex.pattern.to_regexp(), literal.pattern.value)
-            self._embeds[key] = bool(match) and match.group(0) == literal.pattern.value
+            match = re.match(regex.regexp, literal.value)
+            self._embeds[key] = bool(match) and match.group(0) == literal.value
         return self._embeds[key]
-
-    def _ignored_prefix(self) -> str:
-        """A regex that skips ignored runs before a token, or "" where that could change a match:
-        only when no other terminal can begin with a character an ignored one begins with."""
-        ignored = [self._terminals[n] for n in self._ignore if n in self._terminals]
-        if not ignored or any(t.name in self._newline_types for t in ignored):
-            return ""
-        starts: set[str] = set()
-        for terminal in ignored:
-            first = _first_characters(terminal.pattern.to_regexp())
-            if first is None:
-                return ""
-            starts |= first
-        others = [t for t in self._terminals.values() if t.name not in self._ignore]
-        for terminal in others:
-            if isinstance(terminal.pattern, PatternStr) and not terminal.pattern.flags:
-                if terminal.pattern.value[:1] in starts:
-                    return ""
-            elif _may_start_with(terminal.pattern.to_regexp(), starts):
-                return ""
-        return "(?>" + "|".join(f"(?:{t.pattern.to_regexp()})" for t in ignored) + ")*"
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -483,6 +554,28 @@ class FastParser:
             push_state(table[stack[-1]][origin])
             if stack[-1] == end_state:
                 return values[-1], commented
+
+
+def _ignored_prefix(terminals: dict, ignore: frozenset[str], newline_types: frozenset[str]) -> str:
+    """A regex that skips ignored runs before a token, or "" where that could change a match:
+    only when no other terminal can begin with a character an ignored one begins with."""
+    ignored = [terminals[n] for n in ignore if n in terminals]
+    if not ignored or any(t.name in newline_types for t in ignored):
+        return ""
+    starts: set[str] = set()
+    for terminal in ignored:
+        first = _first_characters(terminal.pattern.to_regexp())
+        if first is None:
+            return ""
+        starts |= first
+    others = [t for t in terminals.values() if t.name not in ignore]
+    for terminal in others:
+        if isinstance(terminal.pattern, PatternStr) and not terminal.pattern.flags:
+            if terminal.pattern.value[:1] in starts:
+                return ""
+        elif _may_start_with(terminal.pattern.to_regexp(), starts):
+            return ""
+    return "(?>" + "|".join(f"(?:{t.pattern.to_regexp()})" for t in sorted(ignored, key=lambda t: t.name)) + ")*"
 
 
 # --- which characters a terminal's regex can begin with ---------------------------------------

@@ -35,7 +35,7 @@ def test_keywords_are_the_words_the_docs_promise():
 def test_the_shipped_parser_tables_are_current(tmp_path):
     """Fails when grammar/okrp.lark changed and the tables were not made again:
     run `python -m okrdsl.grammar` and commit okrdsl/data/parser.json."""
-    shipped = json.loads(tables_path().read_text(encoding="utf-8"))
+    shipped = json.loads(tables_path().read_text(encoding="utf-8").split("\n")[0])
     assert shipped["grammar_sha256"] == grammar_digest(grammar_text()), "stale tables: run python -m okrdsl.grammar"
     made = write_tables(tmp_path / "parser.json")
     if shipped["lark"] == lark_release():
@@ -71,8 +71,11 @@ def test_tables_made_from_another_grammar_or_damaged_are_not_used(tmp_path):
     damaged = tmp_path / "parser.json"
     damaged.write_text(tables_path().read_text(encoding="utf-8")[:1000], encoding="utf-8")
     assert load_tables(grammar_text(), damaged) is None
-    other = json.loads(tables_path().read_text(encoding="utf-8"))
+    header, lark = tables_path().read_text(encoding="utf-8").splitlines()
+    other = json.loads(header)
     other["lark"] = "0.1"
-    damaged.write_text(json.dumps(other), encoding="utf-8")
+    damaged.write_text(json.dumps(other) + "\n" + lark + "\n", encoding="utf-8")
+    assert load_tables(grammar_text(), damaged) is None
+    damaged.write_text(header + "\n" + lark[:1000] + "\n", encoding="utf-8")
     assert load_tables(grammar_text(), damaged) is None
     assert load_tables(grammar_text(), tmp_path / "missing.json") is None

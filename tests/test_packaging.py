@@ -73,6 +73,7 @@ def test_an_installed_wheel_checks_specs_from_another_folder(wheel, tmp_path):
     assert str(env_dir) in location
     assert summary == "2 ()"
     # The wheel's own tables are used, with the lark release they were made by (else built, as designed).
-    made_by = json.loads((ROOT / "okrdsl" / "data" / "parser.json").read_text(encoding="utf-8"))["lark"]
+    header = (ROOT / "okrdsl" / "data" / "parser.json").read_text(encoding="utf-8").split("\n")[0]
+    made_by = json.loads(header)["lark"]
     used, release = from_tables.split()
     assert used == str(release == made_by)

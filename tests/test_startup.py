@@ -81,6 +81,32 @@ def test_what_a_check_does_not_use_by_default_is_still_imported_when_it_is_used(
                     modules=("okrdsl.report.sarif",)) == ["okrdsl.report.sarif"]
 
 
+# Run `okrdsl ARGS`, then say whether lark's own parser was loaded (see okrdsl/grammar.py).
+LOADED = """
+import sys
+sys.argv = ["okrdsl", *sys.argv[1:]]
+from okrdsl._entry import main
+try:
+    main()
+except SystemExit:
+    pass
+import okrdsl.grammar
+print("lark's parser loaded:", okrdsl.grammar.parser.cache_info().currsize == 1)
+"""
+
+
+def lark_parser_loaded(cwd: Path, *args: str) -> bool:
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()[-1] == "lark's parser loaded: True"
+
+
+def test_only_a_syntax_error_loads_lark_s_parser(project):
+    # A clean check reads the fast parser's half of the shipped tables alone.
+    assert not lark_parser_loaded(project, "check", "specs", "--no-cache")
+    (project / "specs" / "draft.okrp").write_text('roles\n  PM "Product Manager"\nphase\n', encoding="utf-8")
+    assert lark_parser_loaded(project, "check", "specs", "--no-cache")
+
+
 def test_the_version_needs_neither_the_pipeline_nor_package_metadata(project):
     modules = ("importlib.metadata", "lark", "okrdsl.check")
     assert imported(project, "--version", modules=modules) == []
