@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from lark import Tree
-
 from okrdsl import codes, ir
 from okrdsl.build import build, builder
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.files import read_source
 from okrdsl.parse import parse
 from okrdsl.source import Source, normalise_newlines
+from okrdsl.tree import Tree
 
 
 class Loaded(NamedTuple):

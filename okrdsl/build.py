@@ -13,7 +13,6 @@ import re
 from typing import Iterator
 
 import attrs
-from lark import Token, Tree
 
 from okrdsl import codes, ir
 from okrdsl.build_okrs import OkrBuilder
@@ -24,7 +23,7 @@ from okrdsl.grammar import keywords
 from okrdsl.ids import derive_keys
 from okrdsl.limits import MAX_MEETING_MINUTES, MAX_NUMBER_DIGITS
 from okrdsl.source import Source, Span
-from okrdsl.tree import all_tokens, children, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
+from okrdsl.tree import Token, Tree, all_tokens, children, edge_tokens, token_of, tokens_of, tree_of, trees_of, unquote
 from okrdsl.words import did_you_mean
 
 _REF = re.compile(r'(?<![\w@#&])([@#])([^\W\d][\w\-]*(?:\.\w+)*)|(?<![\w@#&])(@)"([^"\r\n]+)"')

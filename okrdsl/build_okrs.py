@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import itertools
 
-from lark import Token, Tree
-
 from okrdsl import ir
-from okrdsl.tree import children, token_of, tokens_of, tree_of, trees_of, unquote
+from okrdsl.tree import Token, Tree, children, token_of, tokens_of, tree_of, trees_of, unquote
 
 
 class OkrBuilder:

@@ -7,13 +7,11 @@ import calendar
 import datetime
 import re
 
-from lark import Token, Tree
-
 from okrdsl import codes, ir
 from okrdsl.calendar import FIRST_YEAR, LAST_YEAR
 from okrdsl.limits import MAX_EVERY, MAX_NUMBER_DIGITS, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
 from okrdsl.source import Span
-from okrdsl.tree import all_tokens, token_of, tree_of, trees_of
+from okrdsl.tree import Token, Tree, all_tokens, token_of, tree_of, trees_of
 
 _UNIT_DAYS = {"d": 1, "w": 7}
 _SIGN = re.compile(r"\s*([+-])\s*")  # `end + 1w` is written end+1w

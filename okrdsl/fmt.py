@@ -37,13 +37,13 @@ from __future__ import annotations
 import functools
 
 import attrs
-from lark import Token, Tree
 
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.limits import MAX_LINE_CHARS
 from okrdsl.postlex import indent_width
 from okrdsl.report.safe import width
 from okrdsl.source import Source
+from okrdsl.tree import Token, Tree, from_lark
 
 INDENT = "  "
 COMMENT_GAP = "  "
@@ -104,7 +104,7 @@ def _parse(source: Source):
     if parsed.tree is None or parser().options.keep_all_tokens:
         return parsed, parsed.tree
     text = source.text if source.text.endswith("\n") else source.text + "\n"
-    return parsed, _concrete_parser().parse(text)
+    return parsed, from_lark(_concrete_parser().parse(text))
 
 
 @functools.lru_cache(maxsize=1)

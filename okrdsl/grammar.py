@@ -20,9 +20,12 @@ import difflib
 import functools
 import hashlib
 import json
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lark import Lark, Token
+if TYPE_CHECKING:  # lark is imported where its parser is loaded or built
+    from lark import Lark, Token
 
 GRAMMAR_NAME = "okrp.lark"
 TABLES_NAME = "parser.json"
@@ -82,6 +85,8 @@ def fast_parser():
 
 def build_parser(text: str) -> Lark:
     """The parser analysed from the grammar's text (the slow way)."""
+    from lark import Lark
+
     from okrdsl.postlex import Postlexer
 
     return Lark(text, postlex=Postlexer(), **OPTIONS)
@@ -91,11 +96,24 @@ def grammar_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def lark_release() -> str:
-    """major.minor of the installed lark: its serialised tables keep their form within one."""
-    import lark
+_VERSION = re.compile(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 
-    return ".".join(lark.__version__.split(".")[:2])
+
+@functools.lru_cache(maxsize=1)
+def lark_release() -> str | None:
+    """major.minor of the installed lark: its serialised tables keep their form within one.
+    Read from lark's source, as a check that meets no syntax error never imports lark; None
+    when it cannot be read there (the shipped tables are then not trusted: lark builds them)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("lark")
+        if spec is None or spec.origin is None:
+            return None
+        found = _VERSION.search(Path(spec.origin).read_text(encoding="utf-8"))
+    except (OSError, ValueError, ImportError):
+        return None
+    return ".".join(found.group(1).split(".")[:2]) if found else None
 
 
 def _header(text: str, path: Path | None = None) -> dict | None:
@@ -106,7 +124,8 @@ def _header(text: str, path: Path | None = None) -> dict | None:
             header = json.loads(file.readline())
         if (not isinstance(header, dict) or header.get("format") != TABLES_FORMAT
                 or header.get("grammar_sha256") != grammar_digest(text)
-                or header.get("lark") != lark_release() or header.get("options") != OPTIONS):
+                or lark_release() is None or header.get("lark") != lark_release()
+                or header.get("options") != OPTIONS):
             return None
         return header
     except (OSError, ValueError):
@@ -116,6 +135,8 @@ def _header(text: str, path: Path | None = None) -> dict | None:
 def load_tables(text: str, path: Path | None = None) -> Lark | None:
     """The parser from the shipped tables, or None when they are missing, unreadable, or were
     made from another grammar, with other options or by another lark release."""
+    from lark import Lark
+
     from okrdsl.postlex import Postlexer
 
     try:
@@ -132,6 +153,7 @@ def load_tables(text: str, path: Path | None = None) -> Lark | None:
 def write_tables(path: Path | None = None) -> Path:
     """Analyse the grammar and write the tables that `fast_parser()` and `parser()` load
     (`python -m okrdsl.grammar`)."""
+    from lark import Lark
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 

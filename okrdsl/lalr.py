@@ -42,16 +42,16 @@ from __future__ import annotations
 
 import functools
 import re
-
-from lark import Lark, Token, Tree
-from lark.lexer import PatternRE, PatternStr, _regexp_has_newline
-from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
-from lark.parsers.lalr_analysis import Shift
+from typing import TYPE_CHECKING
 
 from okrdsl.limits import MAX_DEPTH
-from okrdsl.postlex import NO_BREAK_SPACE, Postlexer, indent_width
+from okrdsl.postlex import NO_BREAK_SPACE, indent_width
+from okrdsl.tree import Token, Tree
 
-try:  # the regex parser, to see which characters a terminal can begin with
+if TYPE_CHECKING:
+    from lark import Lark
+
+try:  # the regex parser, to see which characters a terminal can begin with (when tables are made)
     from re import _parser as _sre_parse  # Python 3.11+
     from re import _constants as _sre
 except ImportError:  # pragma: no cover - older Pythons name it sre_parse
@@ -133,9 +133,6 @@ def _top_level(rules, start: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_new_token = getattr(Token, "_future_new", Token)
-
-
 def for_lark(lark: Lark) -> FastParser | None:
     """A fast parser for `lark`, or None when it is set up in a way this module does not drive."""
     try:
@@ -149,6 +146,11 @@ def tables_of(lark: Lark) -> dict:
     ships it, so a run reads a few lists instead of loading lark's parser. ValueError (or
     another error of reading `lark`) when the parser is set up in a way this module does not
     drive: another lexer, lexer callbacks, flags, a reduction lark builds in a way unknown here."""
+    from lark.lexer import PatternRE, PatternStr, _regexp_has_newline
+    from lark.parsers.lalr_analysis import Shift
+
+    from okrdsl.postlex import Postlexer
+
     conf = lark.lexer_conf
     if (lark.options.parser != "lalr" or lark.options.lexer != "contextual"
             or not isinstance(lark.options.postlex, Postlexer) or conf.callbacks or conf.g_regex_flags
@@ -196,6 +198,9 @@ def _builds(callback) -> list:
     """How lark's reduce `callback` makes its tree: [the tree's name, whether one child stands for
     the tree (a ?rule), which children it keeps ([index, whether its children are spliced in
     (an inlined _rule)]) or None for all of them as they are]."""
+    from lark import Tree as LarkTree
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+
     expand_single = isinstance(callback, ExpandSingleChild)
     if expand_single:
         callback = callback.node_builder
@@ -203,10 +208,10 @@ def _builds(callback) -> list:
     if type(callback) is ChildFilterLALR_NoPlaceholders:
         keep = [[index, bool(spliced)] for index, spliced in callback.to_include]
         callback = callback.node_builder
-    if not (isinstance(callback, functools.partial) and callback.func is Tree and len(callback.args) == 1
+    if not (isinstance(callback, functools.partial) and callback.func is LarkTree and len(callback.args) == 1
             and not callback.keywords):
         raise ValueError("a reduction lark builds in a way unknown here")
-    return [callback.args[0], expand_single, keep]
+    return [str(callback.args[0]), expand_single, keep]
 
 
 def _reducer(name: str, expand_single: bool, keep):
@@ -415,7 +420,7 @@ class FastParser:
         values: list = []
         push_state = stack.append
         push_value = values.append
-        new_token = _new_token
+        new_token = Token
         str_new = str.__new__
 
         def feed(token, kind):
@@ -559,6 +564,8 @@ class FastParser:
 def _ignored_prefix(terminals: dict, ignore: frozenset[str], newline_types: frozenset[str]) -> str:
     """A regex that skips ignored runs before a token, or "" where that could change a match:
     only when no other terminal can begin with a character an ignored one begins with."""
+    from lark.lexer import PatternStr
+
     ignored = [terminals[n] for n in ignore if n in terminals]
     if not ignored or any(t.name in newline_types for t in ignored):
         return ""

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import attrs
-from lark import Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from okrdsl import codes, ir
 from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, parse_month, parse_quarter, week_start
@@ -23,6 +22,10 @@ from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
 from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, JoinedWord, indent_width
 from okrdsl.words import plural
 from okrdsl.source import Source
+from okrdsl.tree import Tree, from_lark
+
+if TYPE_CHECKING:  # lark is imported only to explain a syntax error
+    from lark.exceptions import UnexpectedCharacters
 
 MAX_PARSES = 3 * MAX_SYNTAX_ERRORS  # each error costs a parse; echoes of blanked lines cost one more
 
@@ -56,8 +59,10 @@ def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults(),
         if done is not None:  # the hot path: a file lark's parser would read without an error
             tree, commented = done
             return Parsed(tree, _comments_in(commented), tuple(diagnostics), streamed=listener is not None)
+        from lark.exceptions import UnexpectedInput  # lark is imported only to explain an error
+
         try:  # lark's parser, for what it says about the error
-            tree = parser().parse(text)
+            tree = from_lark(parser().parse(text))
             return Parsed(tree, _comments(tree), tuple(diagnostics))
         except (UnexpectedInput, IndentationError_, JoinedWord) as error:
             diagnostic = _diagnose(source, text, error, calendar)
@@ -80,7 +85,15 @@ def parse(source: Source, calendar: ir.CalendarDefaults = ir.CalendarDefaults(),
 
 def _comments(tree: Tree) -> tuple[tuple[int, str], ...]:
     """(offset, text) of every comment: they live in the newline tokens, which the tree keeps."""
-    return _comments_in(tree.scan_values(lambda v: isinstance(v, Token) and v.type == "_NL"))
+    newlines = []
+    stack = [tree]
+    while stack:
+        for child in stack.pop().children:
+            if isinstance(child, Tree):
+                stack.append(child)
+            elif child.type == "_NL":
+                newlines.append(child)
+    return _comments_in(newlines)
 
 
 def _comments_in(newlines) -> tuple[tuple[int, str], ...]:
@@ -104,6 +117,8 @@ def _is_cascade(error: Exception) -> bool:
     parser then stumbles at the end of the block or of the file. Such an error
     is not reported; its statement is blanked in turn.
     """
+    from lark.exceptions import UnexpectedEOF, UnexpectedToken
+
     if isinstance(error, UnexpectedEOF):
         return True
     return isinstance(error, UnexpectedToken) and (error.token.type in ("_DEDENT", "$END") or _wants_block(error))
@@ -111,6 +126,8 @@ def _is_cascade(error: Exception) -> bool:
 
 def _wants_block(error: Exception) -> bool:
     """A header whose block was blanked out: the parser wanted only an indented line."""
+    from lark.exceptions import UnexpectedToken
+
     return isinstance(error, UnexpectedToken) and set(error.accepts or error.expected) <= {"_INDENT"}
 
 
@@ -149,6 +166,8 @@ def _blank_statement(text: str, line: int, blanked: set[int]) -> str:
 
 
 def _diagnose(source: Source, text: str, error: Exception, calendar: ir.CalendarDefaults) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     offset = getattr(error, "pos_in_stream", None)
     if isinstance(error, UnexpectedToken):
         offset = error.token.start_pos
@@ -192,7 +211,7 @@ def _diagnose(source: Source, text: str, error: Exception, calendar: ir.Calendar
         return _at(source, offset, offset, codes.UNEXPECTED_END,
                    f"the file ends too early: expected {expected}")
     assert isinstance(error, UnexpectedToken)
-    token: Token = error.token
+    token = error.token
     start = token.start_pos if token.start_pos is not None else len(source.text)
     end = token.end_pos if token.end_pos is not None and token.type not in ("_NL", "_INDENT", "_DEDENT") else start
     accepted = error.accepts or error.expected

@@ -9,10 +9,12 @@ The postlexer keeps no state between runs, so one parser serves every thread.
 from __future__ import annotations
 
 import re
-
-from lark import Token
+from typing import TYPE_CHECKING
 
 from okrdsl.limits import MAX_DEPTH
+
+if TYPE_CHECKING:  # lark is imported only where lark's parser runs (okrdsl.lalr does this work on the hot path)
+    from lark import Token
 
 TAB_WIDTH = 4
 COMMENT = re.compile(r"#[^\r\n]*")
@@ -59,6 +61,8 @@ def _after(token: Token) -> tuple[int, int, int]:
 
 
 def _marker(kind: str, value: str, where: tuple[int, int, int]) -> Token:
+    from lark import Token
+
     offset, line, column = where
     return Token(kind, value, offset, line, column, line, column, offset)
 

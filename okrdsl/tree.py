@@ -1,11 +1,90 @@
-"""Reading a Lark tree: its tokens and subtrees by kind, and quoted text."""
+"""A parse tree (`Tree`, `Token`) and reading one: its tokens and subtrees by kind, and quoted text.
+
+The classes are okrdsl's own, shaped as lark's (`data` and `children`; a token is a str
+with lark's positions), so that a check of a file without a syntax error never imports
+lark: okrdsl.lalr builds these from the shipped tables. Where lark's parser runs (to
+explain a syntax error, or to read what the fast parse gives way on), `from_lark`
+turns its tree into these, so every stage after the parse sees one kind of tree.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Iterator
 
-from lark import Token, Tree
+
+class Token(str):
+    """A word of a file as the parser read it: its terminal (`type`, such as IDENT or "AT"),
+    its text, and where it stands (1-based lines and columns, 0-based offsets), as lark's."""
+
+    __slots__ = ("type", "value", "start_pos", "line", "column", "end_line", "end_column", "end_pos")
+
+    def __new__(cls, type: str, value: str, start_pos: int | None = None, line: int | None = None,
+                column: int | None = None, end_line: int | None = None, end_column: int | None = None,
+                end_pos: int | None = None) -> Token:
+        token = str.__new__(cls, value)
+        token.type, token.value, token.start_pos = type, value, start_pos
+        token.line, token.column, token.end_line, token.end_column, token.end_pos = (
+            line, column, end_line, end_column, end_pos)
+        return token
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Token) and self.type != other.type:
+            return False
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    def __reduce__(self):
+        return (Token, (self.type, self.value, self.start_pos, self.line, self.column, self.end_line,
+                        self.end_column, self.end_pos))
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
+
+
+class Tree:
+    """A rule's node: its name (`data`, such as "step") and its children, trees and tokens."""
+
+    __slots__ = ("data", "children")
+
+    def __init__(self, data: str, children: list) -> None:
+        self.data = data
+        self.children = children
+
+    def __eq__(self, other: object) -> bool:
+        try:
+            return self.data == other.data and self.children == other.children  # type: ignore[attr-defined]
+        except AttributeError:
+            return False
+
+    def __hash__(self) -> int:
+        return hash((self.data, tuple(self.children)))
+
+    def __repr__(self) -> str:
+        return f"Tree({self.data!r}, {self.children!r})"
+
+
+def from_lark(tree):
+    """lark's tree (or token) as okrdsl's, field for field."""
+    from lark import Token as LarkToken
+
+    def convert(node):
+        if isinstance(node, LarkToken):
+            return Token(node.type, node.value, node.start_pos, node.line, node.column, node.end_line,
+                         node.end_column, node.end_pos)
+        return Tree(str(node.data), [])
+
+    top = convert(tree)
+    stack = [(tree, top)] if isinstance(top, Tree) else []
+    while stack:  # without recursion: a tree is as deep as the file's blocks are nested
+        given, made = stack.pop()
+        for child in given.children:
+            mine = convert(child)
+            made.children.append(mine)
+            if isinstance(mine, Tree):
+                stack.append((child, mine))
+    return top
 
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
 _ESCAPED = re.compile(r"\\(.)")

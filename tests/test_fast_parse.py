@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lark import Token, Tree
+from lark import Token as LarkToken
+from lark import Tree as LarkTree
 
 from okrdsl import lalr
 from okrdsl import parse as parse_module
@@ -18,6 +19,7 @@ from okrdsl.grammar import build_parser, fast_parser, grammar_text, parser
 from okrdsl.lalr import FastParser, for_lark
 from okrdsl.parse import _comments, _comments_in, parse
 from okrdsl.source import Source
+from okrdsl.tree import Token, Tree, from_lark
 from tests import doc_examples
 from tests.fuzzing import PIECES, hostile_specs, mutated_specs
 from tests.test_properties import specs
@@ -27,9 +29,10 @@ TOKEN_FIELDS = ("type", "value", "start_pos", "line", "column", "end_line", "end
 
 
 def differences(expected, got, where: str = "") -> list[str]:
-    """Where two parse results differ: node names, children, each token's every field."""
-    if isinstance(expected, Tree):
-        if not isinstance(got, Tree) or got.data != expected.data or type(got.data) is not type(expected.data):
+    """Where two parse results differ, lark's (`expected`) and okrdsl's: node names, children,
+    each token's every field."""
+    if isinstance(expected, LarkTree):
+        if not isinstance(got, Tree) or got.data != expected.data or type(got.data) is not str:
             return [f"{where}: {expected!r:.80} became {got!r:.80}"]
         if len(got.children) != len(expected.children):
             return [f"{where}/{expected.data}: {len(expected.children)} children became {len(got.children)}"]
@@ -37,9 +40,9 @@ def differences(expected, got, where: str = "") -> list[str]:
         for index, (left, right) in enumerate(zip(expected.children, got.children)):
             found += differences(left, right, f"{where}/{expected.data}[{index}]")
         return found
-    if type(got) is not type(expected):
-        return [f"{where}: {expected!r} became {got!r}"]
-    if isinstance(expected, Token):
+    if isinstance(expected, LarkToken):
+        if not isinstance(got, Token):
+            return [f"{where}: {expected!r} became {got!r}"]
         return [f"{where}: {field} of {expected!r} is {getattr(got, field)!r}, not {getattr(expected, field)!r}"
                 for field in TOKEN_FIELDS if getattr(got, field) != getattr(expected, field)]
     return [] if got == expected else [f"{where}: {expected!r} became {got!r}"]
@@ -67,7 +70,8 @@ def assert_same_as_lark(text: str, *, must_be_fast: bool = False) -> bool:
         return False
     tree, commented = done
     assert differences(expected, tree) == []
-    assert _comments_in(commented) == _comments(expected)
+    assert differences(expected, from_lark(expected)) == []  # lark's tree, where lark's parser runs
+    assert _comments_in(commented) == _comments(from_lark(expected))
     return True
 
 

@@ -79,3 +79,9 @@ def test_tables_made_from_another_grammar_or_damaged_are_not_used(tmp_path):
     damaged.write_text(header + "\n" + lark[:1000] + "\n", encoding="utf-8")
     assert load_tables(grammar_text(), damaged) is None
     assert load_tables(grammar_text(), tmp_path / "missing.json") is None
+
+
+def test_the_lark_release_is_read_without_importing_lark():
+    import lark
+
+    assert lark_release() == ".".join(lark.__version__.split(".")[:2])

@@ -57,7 +57,7 @@ main()
 """
 
 
-@pytest.mark.parametrize("module", ["click", "lark", "attrs", "okrdsl.cli", "okrdsl.parse", "okrdsl.report"])
+@pytest.mark.parametrize("module", ["click", "attrs", "okrdsl.cli", "okrdsl.lalr", "okrdsl.parse", "okrdsl.report"])
 def test_ctrl_c_during_the_imports_is_one_line_and_exit_130(module):
     result = subprocess.run([sys.executable, "-c", INTERRUPT_ON_IMPORT, module, SPECS], capture_output=True, text=True)
     assert (result.returncode, result.stderr, result.stdout) == (130, "okrdsl: interrupted\n", "")

@@ -13,12 +13,13 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lark import Lark, Tree
+from lark import Lark
 
 from okrdsl import api, codes, lalr
 from okrdsl.build import builder
 from okrdsl.parse import parse
 from okrdsl.source import Source, normalise_newlines
+from okrdsl.tree import Tree
 from tests.fuzzing import PIECES, mutated_specs
 from tests.test_fast_parse import TEXTS
 from tests.test_properties import specs
