@@ -341,6 +341,7 @@ class Settings:
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[str, Source] = {}
         self._by_folder: dict[str, Config] = {}
+        self._by_path: dict[str, Config] = {}
         self._by_file: dict[str | None, Config] = {None: Config()}
         self._fixed: Config | None = Config() if isolated else None
         if config_file is not None and not isolated:
@@ -370,12 +371,15 @@ class Settings:
         standard input, by the name it is given)."""
         if self._fixed is not None:
             return self._fixed
-        folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
-        key = os.path.abspath(folder)
-        if key not in self._by_folder:
-            found = find_config(folder)
-            self._by_folder[key] = self._load(found) if found else Config()
-        return self._by_folder[key]
+        config = self._by_path.get(path)
+        if config is None:  # a check asks this of each file several times: a stat and a walk up once
+            folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
+            key = os.path.abspath(folder)
+            if key not in self._by_folder:
+                found = find_config(folder)
+                self._by_folder[key] = self._load(found) if found else Config()
+            config = self._by_path[path] = self._by_folder[key]
+        return config
 
     def used(self) -> list[Config]:
         """The configurations found so far, from files."""

@@ -68,7 +68,11 @@ def _plain_verdict(plain, where: str, is_folder: bool) -> bool | None:
 
 def relative(path: str, folder: str) -> str | None:
     """`path` relative to `folder`, with forward slashes; None when it is not under it."""
-    found = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+    path, folder = os.path.abspath(path), os.path.abspath(folder)
+    inside = folder if folder.endswith(os.sep) else folder + os.sep
+    if path != folder and path.startswith(inside):  # most paths: a folder search asks this of every file it meets
+        return path[len(inside):].replace(os.sep, "/")
+    found = os.path.relpath(path, folder)
     if found == ".." or found.startswith(".." + os.sep) or os.path.isabs(found):
         return None
     return found.replace(os.sep, "/")
@@ -136,25 +140,35 @@ def git_top(folder: str) -> str | None:
         current = parent
 
 
-def gitignored(path: str, is_folder: bool = False) -> bool:
-    """Whether git would ignore `path`: the .gitignore files from the top of its repository
-    (outside git, its project: files.project_root) down to its folder decide, the deepest
-    one that has a say winning; where none has a say, the repository's .git/info/exclude, as
-    in git."""
+@functools.lru_cache(maxsize=1024)
+def _deciders(folder: str) -> tuple[str | None, tuple[str, ...]]:
+    """For what is in the absolute `folder`: the top of its git repository (None outside git),
+    and the folders whose .gitignore may have a say, from that top (outside git, its project:
+    files.project_root) down to `folder`. Worked out once per folder, as gitignore_of reads
+    each .gitignore once: a folder search asks it of every file."""
     from okrdsl.files import project_root
 
-    absolute = os.path.abspath(path)
-    repository = git_top(os.path.dirname(absolute))
-    top = repository or project_root(os.path.dirname(absolute))
+    repository = git_top(folder)
+    top = repository or project_root(folder)
     folders = []
-    current = os.path.dirname(absolute)
+    current = folder
     while True:
         folders.append(current)
         if current == top or os.path.dirname(current) == current:
             break
         current = os.path.dirname(current)
+    return repository, tuple(reversed(folders))
+
+
+def gitignored(path: str, is_folder: bool = False) -> bool:
+    """Whether git would ignore `path`: the .gitignore files from the top of its repository
+    (outside git, its project: files.project_root) down to its folder decide, the deepest
+    one that has a say winning; where none has a say, the repository's .git/info/exclude, as
+    in git."""
+    absolute = os.path.abspath(path)
+    repository, folders = _deciders(os.path.dirname(absolute))
     decided = verdict(info_exclude_of(repository), repository, absolute, is_folder) if repository else None
-    for folder in reversed(folders):
+    for folder in folders:
         said = verdict(gitignore_of(folder), folder, absolute, is_folder)
         if said is not None:
             decided = said

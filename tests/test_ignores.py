@@ -3,6 +3,8 @@ start without importing pathspec), and must say exactly what pathspec's GitIgnor
 
 from __future__ import annotations
 
+import os
+
 import pathspec
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -89,3 +91,14 @@ def test_a_worktree_reads_the_exclude_file_of_its_repository(tmp_path):
     from okrdsl.check import check
 
     assert [d.code for d in check([str(tmp_path / "repo-wt")]).diagnostics] == []
+
+
+@pytest.mark.parametrize("path, folder", [
+    ("a/b.okrp", "."), ("a/b.okrp", "a"), ("a", "a"), ("x/b.okrp", "a"), ("/", "/"), ("/a/b", "/"),
+    ("a/b", "a/"), ("ab/c", "a"), ("a/../a/b", "a"), (".", "a"),
+])
+def test_a_path_relative_to_a_folder_is_what_relpath_says(path, folder):
+    from okrdsl.ignores import relative
+
+    found = os.path.relpath(os.path.abspath(path), os.path.abspath(folder)).replace(os.sep, "/")
+    assert relative(path, folder) == (None if found == ".." or found.startswith("../") else found)
