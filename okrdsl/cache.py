@@ -12,6 +12,13 @@ every include it could not find, and the configuration of every file it loaded, 
 is used only while all of them are unchanged. It holds what the file's check found
 after inline suppressions and before any selection, which the caller applies.
 
+To find a file's key without reading it, the cache also keeps what each file's bytes
+hashed to when last read, by the file's stat (`Stats`: modification and change times,
+size, inode), as git's index does: a file whose stat is what it was is taken to hold the
+same bytes. Writing a file moves its change time, which no tool can set back. A file
+modified within `RACY_SECONDS` of being read is not recorded (it may change again within
+the same tick of the file system's clock), so it is read next time.
+
 Entries are plain JSON, never pickle: a cache folder can be committed or planted,
 so an entry is data that is checked before use, and one that is corrupt, foreign
 (another key, another version) or malformed is ignored. Writes are atomic (a
@@ -22,15 +29,17 @@ cache, and the check goes on: the cache never makes a check fail.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import stat
+import time
 
 import attrs
 
 from okrdsl.diagnostics import Diagnostic, Severity
-from okrdsl.limits import MAX_FILE_BYTES
+from okrdsl.limits import MAX_CACHED_STATS, MAX_FILE_BYTES
 from okrdsl.source import Span
 
 FOLDER = ".okrdsl_cache"
@@ -85,10 +94,16 @@ def key(version: str, path: str, root: str, content: str, config: str, select, i
     findings name it), its project root, its content's digest, its configuration's digest
     (config_digest), the command line's --select and --ignore (resolved) and the prefixes
     that turn opt-in rules on."""
-    parts = {"format": FORMAT, "version": version, "path": path, "root": os.path.realpath(root),
+    parts = {"format": FORMAT, "version": version, "path": path, "root": _real(root),
              "content": content, "config": config, "select": list(select), "ignore": list(ignore),
              "opted": list(opted)}
     return digest(json.dumps(parts, sort_keys=True).encode("utf-8"))
+
+
+@functools.lru_cache(maxsize=64)
+def _real(root: str) -> str:
+    """A project root with its links resolved: asked once per checked file, the same few roots."""
+    return os.path.realpath(root)
 
 
 class Cache:
@@ -97,14 +112,37 @@ class Cache:
     def __init__(self, folder: str) -> None:
         self.folder = folder
         self.writable = True
+        self._stats: Stats | None = None
+        self._digests: dict[str, str | None] = {}
+
+    def digest(self, path: str) -> str | None:
+        """file_digest(path), read once a run (an entry checks the file it is for, and a file
+        many include, a roles catalogue, is read by every entry of those), and not at all
+        while the file's stat is what it was when last read (`Stats`)."""
+        if path not in self._digests:
+            if self._stats is None:
+                self._stats = Stats(self.folder)
+            self._digests[path] = self._stats.digest(path)
+        return self._digests[path]
+
+    def save_stats(self) -> None:
+        """Keep the stats of the files read for the next run; any failure to write is ignored."""
+        if self._stats is not None and self._stats.changed and self.writable:
+            try:
+                self._prepare()
+            except OSError:
+                self.writable = False
+                return
+            self._stats.save()
 
     def _entry_path(self, entry_key: str) -> str:
         return os.path.join(self.folder, f"v{FORMAT}", entry_key[:2], entry_key + ".json")
 
-    def get(self, entry_key: str, config_of) -> Outcome | None:
+    def get(self, entry_key: str, config_of, digest_of=file_digest) -> Outcome | None:
         """The outcome stored under `entry_key`, if it is well formed, is really for this key,
-        every file it read is unchanged, and every file it loaded still has the configuration
-        it had (`config_of(path)` gives its config_digest now); None otherwise."""
+        every file it read is unchanged (`digest_of(path)` gives its file_digest now), and every
+        file it loaded still has the configuration it had (`config_of(path)` gives its
+        config_digest now); None otherwise."""
         try:
             with open(self._entry_path(entry_key), encoding="utf-8") as file:
                 stored = json.load(file)
@@ -114,7 +152,7 @@ class Cache:
         if outcome is None:
             return None
         for path, expected in outcome.read:
-            if file_digest(path) != expected:
+            if digest_of(path) != expected:
                 return None
         for path, expected in outcome.configs:
             if config_of(path) != expected:
@@ -145,9 +183,9 @@ class Cache:
 
 
 def _write_atomic(path: str, text: str) -> None:
-    import tempfile  # only when writing: it imports shutil, random and the compressors
+    from okrdsl.files import temporary_beside
 
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
+    handle, temporary = temporary_beside(path, ".tmp-", ".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
@@ -186,6 +224,66 @@ def _outcome(stored, entry_key: str) -> Outcome | None:
         diagnostics.append(Diagnostic(_text(item["code"]), Severity(item["severity"]), _text(item["message"]),
                                       Span(_text(span["path"]), *ints), None if hint is None else _text(hint)))
     return Outcome(tuple(diagnostics), read, loaded, counted, configs)
+
+
+RACY_SECONDS = 2  # a file modified this close to when it was read is read again next time
+
+
+class Stats:
+    """What each file read through this cache hashed to, by its stat, kept in the cache folder
+    (`stats.json`): `digest(path)` is file_digest(path), without reading a file whose stat is
+    unchanged since it was recorded. A stats file that is malformed is ignored."""
+
+    def __init__(self, folder: str) -> None:
+        self.path = os.path.join(folder, f"v{FORMAT}", "stats.json")
+        self.known = self._load()
+        self.changed = False
+        self._seen: set[str] = set()
+
+    def _load(self) -> dict[str, list]:
+        try:
+            with open(self.path, encoding="utf-8") as file:
+                stored = json.load(file)
+            if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+                return {}
+            return {path: mark for path, mark in stored["files"].items()
+                    if isinstance(mark, list) and len(mark) == 5 and all(type(n) is int for n in mark[:4])
+                    and isinstance(mark[4], str)}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}
+
+    def digest(self, path: str) -> str | None:
+        """file_digest(path): recorded if the file was not modified just now, not read at all if
+        its stat is the one recorded."""
+        absolute = os.path.abspath(path)
+        self._seen.add(absolute)
+        try:
+            found = os.stat(absolute)  # before the read: a change after it shows in the next stat
+        except (OSError, ValueError):
+            return file_digest(path)
+        mark = [found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino]
+        known = self.known.get(absolute)
+        if known is not None and known[:4] == mark and stat.S_ISREG(found.st_mode):
+            return known[4]
+        content = file_digest(path)
+        recent = time.time_ns() - RACY_SECONDS * 10**9
+        if content is not None and found.st_mtime_ns < recent:
+            self.known[absolute] = [*mark, content]
+            self.changed = True
+        return content
+
+    def save(self) -> None:
+        """Write the stats down if any was recorded; a failure to write is ignored."""
+        if not self.changed:
+            return
+        if len(self.known) > MAX_CACHED_STATS:
+            self.known = {path: mark for path, mark in self.known.items() if path in self._seen}
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            _write_atomic(self.path, json.dumps({"format": FORMAT, "files": self.known}, separators=(",", ":")))
+            self.changed = False
+        except OSError:
+            pass
 
 
 def _text(value) -> str:

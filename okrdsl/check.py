@@ -187,7 +187,7 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
     Then the selection is made as `check` makes it. The findings are the same, in the
     same order, with or without the cache and with any number of processes. Standard
     input and unsaved text are `check`'s alone: they are never cached."""
-    from okrdsl.cache import Cache, config_digest, file_digest, folder_for, key
+    from okrdsl.cache import Cache, config_digest, folder_for, key
 
     select, ignore = resolve_codes(select), resolve_codes(ignore)
     settings = settings or Settings()
@@ -223,10 +223,10 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
         entry_key = None
         store = store_for(its_root) if use_cache else None
         if store is not None:
-            content = file_digest(path)
+            content = store.digest(path)
             if content is not None:
                 entry_key = key(version, path, its_root, content, config_of(path), select, ignore, opted)
-                outcomes[index] = store.get(entry_key, config_of)
+                outcomes[index] = store.get(entry_key, config_of, store.digest)
         if outcomes[index] is None:
             pending.append((index, path, its_root, entry_key))
     checked = _check_each([(path, its_root) for _, path, its_root, _ in pending], settings, opted, jobs)
@@ -234,6 +234,9 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
         outcomes[index] = outcome
         if entry_key is not None:
             store_for(its_root).put(entry_key, outcome)
+    for store in stores.values():
+        if store is not None:
+            store.save_stats()
     loaded = set().union(*(outcome.loaded for outcome in outcomes))
     for path in sorted(loaded):
         settings.for_path(path)  # as check does: the configuration of every file read, with its problems

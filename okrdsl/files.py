@@ -302,14 +302,26 @@ def _walk(top: str, root: str, skip=None) -> tuple[list[str], list[Diagnostic]]:
 
 
 
+def temporary_beside(path: str, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new file in the folder of `path`, created for this process alone (O_EXCL, mode 0600, as
+    tempfile.mkstemp makes it, without importing tempfile and the modules it brings): its open
+    descriptor and its path. Raises OSError."""
+    folder = os.path.dirname(os.path.abspath(path))
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary name in {folder}")
+
+
 def write_atomic(path: str, text: str) -> None:
     """Write `text` (UTF-8) to `path` all at once: into a temporary file beside it, then renamed
     over it, so that a reader never sees half a file and a failure leaves `path` as it was.
     Raises OSError (a folder that does not exist, no permission, a full disk)."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".okrdsl-", suffix=".tmp")
+    handle, temporary = temporary_beside(path, ".okrdsl-", ".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)

@@ -40,3 +40,7 @@ MAX_FINDINGS_PER_FILE = 200
 MAX_MESSAGE_CHARS = 400  # a message or hint in text output; a longer one (quoting a huge name) is cut
 SOURCE_WINDOW = 100  # characters of a long source line shown around the caret
 MAX_LOOP_SHOWN = 10  # names of a loop (OKR203, OKR305) a message shows; the rest are counted
+
+# The result cache: files whose stats it keeps (okrdsl.cache.Stats). Past it, only the files
+# of the last check are kept, so the records of deleted or renamed files do not pile up.
+MAX_CACHED_STATS = 100_000

@@ -35,7 +35,14 @@ def run(*arguments: str) -> tuple[int, str]:
 
 
 def entries(project: Path) -> list[Path]:
-    return sorted((project / ".okrdsl_cache").rglob("*.json"))
+    return sorted(p for p in (project / ".okrdsl_cache").rglob("*.json") if p.name != "stats.json")
+
+
+def age(*paths: Path, seconds: int = 60) -> None:
+    """Make files look modified `seconds` ago, so the cache records their stats (see RACY_SECONDS)."""
+    for path in paths:
+        past = path.stat().st_mtime_ns - seconds * 10**9
+        os.utime(path, ns=(past, past))
 
 
 def test_a_second_run_reads_the_cache_and_says_the_same(project):
@@ -398,3 +405,67 @@ def test_files_outside_the_current_project_leave_no_cache_in_it(project, tmp_pat
     (other / "roles.okrp").write_text(ROLES, encoding="utf-8")
     assert run(str(other)) == (0, "no problems in 1 file\n")
     assert not (project / ".okrdsl_cache").exists() and len(entries(other)) == 1
+
+
+# --- the stats: a file whose stat is unchanged is not read again to find its key ---------------
+
+
+def stats(project: Path) -> dict:
+    found = list((project / ".okrdsl_cache").rglob("stats.json"))
+    return json.loads(found[0].read_text(encoding="utf-8"))["files"] if found else {}
+
+
+def test_an_unchanged_file_is_not_read_again(project, monkeypatch):
+    import okrdsl.cache
+
+    age(project / "q.okrp", project / "roles.okrp")
+    assert run(".") == (0, "no problems in 2 files\n")
+    assert sorted(Path(p).name for p in stats(project)) == ["q.okrp", "roles.okrp"]
+    read = []
+    monkeypatch.setattr(okrdsl.cache, "file_digest", lambda path: read.append(path))
+    assert run(".") == (0, "no problems in 2 files\n")
+    assert read == []
+
+
+def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(project):
+    age(project / "q.okrp", project / "roles.okrp")
+    assert run(".") == (0, "no problems in 2 files\n")
+    quarter = project / "q.okrp"
+    before = quarter.stat()
+    quarter.write_text(QUARTER.format(who="CEO"), encoding="utf-8")  # as long as VPP
+    os.utime(quarter, ns=(before.st_atime_ns, before.st_mtime_ns))  # its change time still moves
+    code, out = run(".")
+    assert code == 1 and '"CEO" is not a declared role [OKR102]' in out
+
+
+def test_a_file_just_modified_is_not_recorded(project):
+    assert run(".") == (0, "no problems in 2 files\n")
+    assert stats(project) == {}  # modified within RACY_SECONDS: it may change again in the same tick
+
+
+@pytest.mark.parametrize("damage", ["{", "[]", '{"format": 1, "files": {"x": [1, 2, 3, 4]}}',
+                                    '{"format": 1, "files": {"q.okrp": ["a", 2, 3, 4, "b"]}}'])
+def test_damaged_stats_are_ignored(project, damage):
+    age(project / "q.okrp", project / "roles.okrp")
+    assert run(".") == (0, "no problems in 2 files\n")
+    (found,) = (project / ".okrdsl_cache").rglob("stats.json")
+    found.write_text(damage, encoding="utf-8")
+    (project / "q.okrp").write_text(QUARTER.format(who="CEO"), encoding="utf-8")
+    code, out = run(".")
+    assert code == 1 and '"CEO" is not a declared role [OKR102]' in out
+
+
+def test_past_the_limit_only_the_files_of_the_last_check_are_kept(project, monkeypatch):
+    import okrdsl.cache
+
+    age(project / "q.okrp", project / "roles.okrp")
+    assert run(".")[0] == 0
+    (found,) = (project / ".okrdsl_cache").rglob("stats.json")
+    stored = json.loads(found.read_text(encoding="utf-8"))
+    stored["files"].update({f"/gone/{n}.okrp": [1, 2, 3, 4, "ab"] for n in range(3)})  # deleted since
+    found.write_text(json.dumps(stored), encoding="utf-8")
+    monkeypatch.setattr(okrdsl.cache, "MAX_CACHED_STATS", 2)
+    (project / "more.okrp").write_text(ROLES.replace("PM ", "CEO "), encoding="utf-8")
+    age(project / "more.okrp")
+    assert run(".")[0] == 0
+    assert sorted(Path(p).name for p in stats(project)) == ["more.okrp", "q.okrp", "roles.okrp"]

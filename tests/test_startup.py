@@ -34,11 +34,12 @@ print("imported:", " ".join(sorted(name for name in modules if name in sys.modul
 # Never on the default path: lark (the fast parse reads the shipped tables; lark's parser is
 # loaded only to explain a syntax error), the version from package metadata (email and csv
 # come with it), the machine formats, pathspec for plain patterns, TOML where no
-# configuration names okrdsl, what only a parallel check or a score roll-up needs, and the
-# schedule of a quarter. (json and hashlib are still imported: each file's outcome is
-# digested for the result cache even under --no-cache.)
+# configuration names okrdsl, what only a parallel check or a score roll-up needs, the
+# schedule of a quarter, and tempfile (the cache makes its own temporary files). (json and
+# hashlib are still imported: each file's outcome is digested for the result cache even
+# under --no-cache.)
 NEVER = ("lark", "importlib.metadata", "email", "csv", "okrdsl.report.machine", "okrdsl.report.sarif", "pathspec",
-         "tomllib", "multiprocessing", "concurrent.futures", "statistics", "okrdsl.schedule")
+         "tomllib", "multiprocessing", "concurrent.futures", "statistics", "okrdsl.schedule", "tempfile")
 
 
 def imported(cwd: Path, *args: str, modules=NEVER) -> list[str]:
