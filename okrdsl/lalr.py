@@ -3,8 +3,9 @@
 Lark's LALR parser with its contextual lexer and okrdsl.postlex.Postlexer spent most
 of a large file's parse in generic machinery: a generator per stage, a method call and
 a regex match per ignored space, a rule object hashed per reduction. `FastParser`
-does the same work in one loop over the same analysed tables, and yields the same
-`Tree`, token for token (type, value and every position):
+does the same work in one loop over the same analysed tables, and yields the tree
+lark's parser would, token for token (type, value and every position), as
+okrdsl.tree's `Tree` and `Token`:
 
 - Lexing follows lark's ContextualLexer exactly: in each parser state, the terminals
   the state accepts (with the ignored ones and the postlexer's _NL), in lark's order
@@ -256,8 +257,8 @@ class _Terminal:
 
 
 class FastParser:
-    """Parses text to lark's tree for the tables `tables_of` read from a lark parser; see the
-    module docstring."""
+    """Parses text to the tree lark's parser makes, from the tables `tables_of` read from
+    it; see the module docstring."""
 
     def __init__(self, tables: dict):
         self._terminals = {row[0]: _Terminal(*row) for row in tables["terminals"]}
