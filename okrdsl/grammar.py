@@ -132,6 +132,12 @@ def _header(text: str, path: Path | None = None) -> dict | None:
         return None
 
 
+def tables_current() -> bool:
+    """Whether the shipped tables serve the installed grammar and lark release (else lark
+    builds the parser on every run: see the module docstring)."""
+    return _header(grammar_text()) is not None
+
+
 def load_tables(text: str, path: Path | None = None) -> Lark | None:
     """The parser from the shipped tables, or None when they are missing, unreadable, or were
     made from another grammar, with other options or by another lark release."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import okrdsl
+from okrdsl.grammar import tables_current
 from okrdsl.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,9 @@ print("imported:", " ".join(sorted(name for name in modules if name in sys.modul
 # schedule of a quarter, and tempfile (the cache makes its own temporary files). (json and
 # hashlib are still imported: each file's outcome is digested for the result cache even
 # under --no-cache.)
+# Under another lark release than the one that made the shipped tables (CI's run at the lowest
+# versions the pins allow), lark builds the parser on every run, and imports tempfile with it.
+CURRENT = tables_current()
 NEVER = ("lark", "importlib.metadata", "email", "csv", "okrdsl.report.machine", "okrdsl.report.sarif", "pathspec",
          "tomllib", "multiprocessing", "concurrent.futures", "statistics", "okrdsl.schedule", "tempfile")
 
@@ -47,7 +51,8 @@ def imported(cwd: Path, *args: str, modules=NEVER) -> list[str]:
                           capture_output=True, text=True, check=True)
     line = done.stdout.splitlines()[-1]
     assert line.startswith("imported:"), done.stdout + done.stderr
-    return line.split()[1:]
+    found = line.split()[1:]
+    return found if CURRENT else [name for name in found if name not in ("lark", "tempfile")]
 
 
 @pytest.fixture
@@ -103,8 +108,9 @@ def lark_parser_loaded(cwd: Path, *args: str) -> bool:
 
 
 def test_only_a_syntax_error_loads_lark_s_parser(project):
-    # A clean check reads the fast parser's half of the shipped tables alone.
-    assert not lark_parser_loaded(project, "check", "specs", "--no-cache")
+    # A clean check reads the fast parser's half of the shipped tables alone (unless they are
+    # for another lark release: lark's parser is then built, and driven by the fast loop).
+    assert lark_parser_loaded(project, "check", "specs", "--no-cache") is not CURRENT
     (project / "specs" / "draft.okrp").write_text('roles\n  PM "Product Manager"\nphase\n', encoding="utf-8")
     assert lark_parser_loaded(project, "check", "specs", "--no-cache")
 
