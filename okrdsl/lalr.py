@@ -25,7 +25,8 @@ okrdsl.tree's `Tree` and `Token`:
 - The LALR loop shifts and reduces over lark's parse table. Each reduction builds its
   tree as lark's ParseTreeBuilder would (`_builds` reads how from lark's callbacks: the
   rule's name, a ?rule's single child, the _rules spliced in), so the tree's shape is
-  lark's.
+  lark's. An inlined _rule's reduction gives its parent the list of its children, not a
+  tree that lark makes only for the parent to take apart (half of a large file's nodes).
 
 `tables_of` reads all this from a lark parser as plain data: okrdsl.grammar ships it in
 the first line of okrdsl/data/parser.json, so a run with no syntax error never loads
@@ -169,6 +170,8 @@ def tables_of(lark: Lark) -> dict:
     callbacks = parser.callbacks
     if any(isinstance(key, str) for key in callbacks):
         raise ValueError("callbacks on tokens")
+    builds = {rule: _builds(callback) for rule, callback in callbacks.items()}
+    _spliced_only(callbacks, builds)
     # A shift (or goto) is the next state, a number >= 0; a reduction is ~(its index in "reductions").
     reductions: dict = {}
     states = []
@@ -190,7 +193,7 @@ def tables_of(lark: Lark) -> dict:
         "start": table.start_states["start"],
         "end": table.end_states["start"],
         "states": states,
-        "reductions": [[len(rule.expansion), rule.origin.name, *_builds(callbacks[rule])] for rule in reductions],
+        "reductions": [[len(rule.expansion), rule.origin.name, *builds[rule]] for rule in reductions],
         "statements": sorted(_top_level(list(callbacks), "start")),
     }
 
@@ -198,16 +201,17 @@ def tables_of(lark: Lark) -> dict:
 def _builds(callback) -> list:
     """How lark's reduce `callback` makes its tree: [the tree's name, whether one child stands for
     the tree (a ?rule), which children it keeps ([index, whether its children are spliced in
-    (an inlined _rule)]) or None for all of them as they are]."""
+    (an inlined _rule)]) or None for all of them as they are]. lark wraps them in that order:
+    its child filter, then a ?rule's single child, then the tree."""
     from lark import Tree as LarkTree
     from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 
-    expand_single = isinstance(callback, ExpandSingleChild)
-    if expand_single:
-        callback = callback.node_builder
     keep = None
     if type(callback) is ChildFilterLALR_NoPlaceholders:
         keep = [[index, bool(spliced)] for index, spliced in callback.to_include]
+        callback = callback.node_builder
+    expand_single = isinstance(callback, ExpandSingleChild)
+    if expand_single:
         callback = callback.node_builder
     if not (isinstance(callback, functools.partial) and callback.func is LarkTree and len(callback.args) == 1
             and not callback.keywords):
@@ -215,31 +219,53 @@ def _builds(callback) -> list:
     return [str(callback.args[0]), expand_single, keep]
 
 
+def _spliced_only(rules, builds: dict) -> None:
+    """ValueError unless every inlined rule (a name that starts with "_") is spliced into its
+    parent wherever it occurs, and is no ?rule: then its reduction needs no tree of its own
+    (`_reducer` gives the list of its children), as lark's never outlives the parent's filter."""
+    for rule in rules:
+        name, expand_single, keep = builds[rule]
+        if name.startswith("_") and expand_single:
+            raise ValueError(f"{name} is an inlined ?rule")
+        spliced = {index for index, splice in keep or () if splice}
+        for index, symbol in enumerate(rule.expansion):
+            if not symbol.is_term and symbol.name.startswith("_") and index not in spliced:
+                raise ValueError(f"{symbol.name} is kept whole in {name}")
+
+
+def _children(children):
+    return children
+
+
 def _reducer(name: str, expand_single: bool, keep):
-    """The reduce callback `_builds` describes, doing what lark's does."""
-    if keep is None:
-        build = functools.partial(Tree, name)
-    else:
+    """The reduce callback `_builds` describes, doing what lark's does; for an inlined rule
+    (`_spliced_only`), the list its parent splices in, not a tree."""
+    inlined = name.startswith("_")
+    if keep is not None:
         pairs = tuple((index, bool(spliced)) for index, spliced in keep)
 
-        def build(children):  # lark's ChildFilterLALR_NoPlaceholders
+        def build(children):  # lark's ChildFilterLALR_NoPlaceholders, then ExpandSingleChild
             kept = []
             for index, spliced in pairs:
                 if not spliced:
                     kept.append(children[index])
                 elif kept:
-                    kept += children[index].children
+                    kept += children[index]
                 else:
-                    kept = children[index].children
-            return Tree(name, kept)
+                    kept = children[index]
+            if inlined:
+                return kept
+            return kept[0] if expand_single and len(kept) == 1 else Tree(name, kept)
 
-    if not expand_single:
         return build
+    if inlined:
+        return _children
+    if expand_single:
+        def single(children):  # lark's ExpandSingleChild
+            return children[0] if len(children) == 1 else Tree(name, children)
 
-    def single(children):  # lark's ExpandSingleChild
-        return children[0] if len(children) == 1 else build(children)
-
-    return single
+        return single
+    return functools.partial(Tree, name)
 
 
 class _Terminal:
