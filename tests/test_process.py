@@ -131,3 +131,24 @@ def test_a_reader_that_stops_in_the_middle_of_a_long_report(tmp_path):
     (tmp_path / "q.okrp").write_text(f'roles\n  PM "PM"\nphase p "P"\n  at -4w: PM reads {refs}\n', encoding="utf-8")
     assert closed_early("check", "--format", "json", "q.okrp", cwd=tmp_path, read_lines=1) == (1, "")
     assert closed_early("check", "--format", "json", "--exit-zero", "q.okrp", cwd=tmp_path, read_lines=1) == (0, "")
+
+
+def test_a_check_collects_no_garbage_and_gives_the_collector_back(monkeypatch):
+    import gc
+
+    from click.testing import CliRunner
+
+    import okrdsl.check
+    from okrdsl.cli import main
+
+    seen = []
+    original = okrdsl.check.check_files
+
+    def observed(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(okrdsl.check, "check_files", observed)
+    result = CliRunner().invoke(main, ["check", "--no-cache", SPECS])
+    assert result.exit_code == 0 and seen == [False]  # off while the check runs
+    assert gc.isenabled()  # on again once the command is done
