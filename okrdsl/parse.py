@@ -180,7 +180,7 @@ def _diagnose(source: Source, text: str, error: Exception, calendar: ir.Calendar
             return _at(source, start, end, codes.UNCLOSED_QUOTE, message,
                        hint='each text in double quotes ends with " on the same line')
     if isinstance(error, JoinedWord):
-        keyword, rest = error.keyword, error.rest
+        keyword = error.keyword
         word = text[keyword.start_pos:].split(None, 1)[0].rstrip(":,;")
         return _at(source, keyword.start_pos, keyword.start_pos + len(word), codes.SYNTAX_ERROR,
                    f'unexpected "{word}": okrdsl reads it as "{keyword.value}" followed by "{word[len(keyword.value):]}"',
