@@ -28,7 +28,6 @@ cache, and the check goes on: the cache never makes a check fail.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -126,14 +125,15 @@ class Cache:
         return self._digests[path]
 
     def save_stats(self) -> None:
-        """Keep the stats of the files read for the next run; any failure to write is ignored."""
-        if self._stats is not None and self._stats.changed and self.writable:
-            try:
-                self._prepare()
-            except OSError:
-                self.writable = False
-                return
+        """Keep the stats of the files read for the next run; any failure to write is ignored
+        (no stats, the same results), as `put`'s."""
+        if self._stats is None or not self._stats.changed or not self.writable:
+            return
+        try:
+            self._prepare()
             self._stats.save()
+        except OSError:
+            self.writable = False
 
     def _entry_path(self, entry_key: str) -> str:
         return os.path.join(self.folder, f"v{FORMAT}", entry_key[:2], entry_key + ".json")
@@ -183,17 +183,9 @@ class Cache:
 
 
 def _write_atomic(path: str, text: str) -> None:
-    from okrdsl.files import temporary_beside
+    from okrdsl.files import write_atomic
 
-    handle, temporary = temporary_beside(path, ".tmp-", ".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomic(path, text, durable=False)
 
 
 def _diagnostic_json(d: Diagnostic) -> dict:
@@ -273,17 +265,12 @@ class Stats:
         return content
 
     def save(self) -> None:
-        """Write the stats down if any was recorded; a failure to write is ignored."""
-        if not self.changed:
-            return
+        """Write the stats down (OSError when they cannot be)."""
         if len(self.known) > MAX_CACHED_STATS:
             self.known = {path: mark for path, mark in self.known.items() if path in self._seen}
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            _write_atomic(self.path, json.dumps({"format": FORMAT, "files": self.known}, separators=(",", ":")))
-            self.changed = False
-        except OSError:
-            pass
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        _write_atomic(self.path, json.dumps({"format": FORMAT, "files": self.known}, separators=(",", ":")))
+        self.changed = False
 
 
 def _text(value) -> str:

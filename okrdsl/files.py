@@ -317,16 +317,19 @@ def temporary_beside(path: str, prefix: str, suffix: str) -> tuple[int, str]:
     raise FileExistsError(f"no unused temporary name in {folder}")
 
 
-def write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str, text: str, durable: bool = True) -> None:
     """Write `text` (UTF-8) to `path` all at once: into a temporary file beside it, then renamed
     over it, so that a reader never sees half a file and a failure leaves `path` as it was.
-    Raises OSError (a folder that does not exist, no permission, a full disk)."""
+    `durable`: on the disk before the rename (fsync), as a user's file should be; the result
+    cache does without, as an entry lost to a crash costs only a check. Raises OSError (a
+    folder that does not exist, no permission, a full disk)."""
     handle, temporary = temporary_beside(path, ".okrdsl-", ".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         if os.path.exists(path):
             os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
         else:

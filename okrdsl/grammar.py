@@ -72,15 +72,21 @@ def parser() -> Lark:
 def fast_parser():
     """okrdsl.lalr's loop over the shipped tables' header, or over `parser()`'s tables when
     they are stale (None if that parser is set up in a way the loop does not drive)."""
-    from okrdsl.lalr import FastParser, for_lark
+    from okrdsl.lalr import for_lark
 
     header = _header(grammar_text())
-    if header is not None:
-        try:
-            return FastParser(header["fast"])
-        except (KeyError, TypeError, ValueError, IndexError):
-            pass
-    return for_lark(parser())
+    return (_fast_from(header) if header is not None else None) or for_lark(parser())
+
+
+def _fast_from(header: dict):
+    """The fast parser of a current header's tables, or None when they do not read as tables
+    (then lark's parser is loaded, and driven by the same loop)."""
+    from okrdsl.lalr import FastParser
+
+    try:
+        return FastParser(header["fast"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def build_parser(text: str) -> Lark:

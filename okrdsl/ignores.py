@@ -106,25 +106,28 @@ def gitignore_of(folder: str, name: str = GITIGNORE) -> tuple[str, ...]:
         return ()
 
 
+def _first_line(path: str) -> str | None:
+    """The first line of a small file git keeps (.git as a file, commondir), or None if unreadable."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return file.readline().strip()
+    except OSError:
+        return None
+
+
 def info_exclude_of(top: str) -> tuple[str, ...]:
     """The patterns of the repository's own exclude file, `.git/info/exclude` (for a worktree,
     the one of the repository it belongs to): what a person ignores in one clone only."""
     dot_git = os.path.join(top, ".git")
     git_dir = dot_git
     if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: PATH"
-        try:
-            with open(dot_git, encoding="utf-8", errors="replace") as file:
-                first = file.readline().strip()
-        except OSError:
-            return ()
-        if not first.startswith("gitdir:"):
+        first = _first_line(dot_git)
+        if first is None or not first.startswith("gitdir:"):
             return ()
         git_dir = os.path.join(top, first[len("gitdir:"):].strip())
-        try:
-            with open(os.path.join(git_dir, "commondir"), encoding="utf-8", errors="replace") as file:
-                git_dir = os.path.join(git_dir, file.readline().strip())
-        except OSError:
-            pass  # a submodule's own git folder holds its info/exclude
+        common = _first_line(os.path.join(git_dir, "commondir"))
+        if common is not None:  # a worktree; a submodule's own git folder holds its info/exclude
+            git_dir = os.path.join(git_dir, common)
     return gitignore_of(os.path.join(git_dir, "info"), "exclude")
 
 

@@ -469,3 +469,20 @@ def test_past_the_limit_only_the_files_of_the_last_check_are_kept(project, monke
     age(project / "more.okrp")
     assert run(".")[0] == 0
     assert sorted(Path(p).name for p in stats(project)) == ["more.okrp", "q.okrp", "roles.okrp"]
+
+
+def test_stats_that_cannot_be_written_leave_the_check_as_it_was(project, monkeypatch):
+    import okrdsl.cache
+
+    written = okrdsl.cache._write_atomic
+
+    def refused_for_stats(path, text):
+        if path.endswith("stats.json"):
+            raise PermissionError(13, "Permission denied")
+        written(path, text)
+
+    monkeypatch.setattr(okrdsl.cache, "_write_atomic", refused_for_stats)
+    age(project / "q.okrp", project / "roles.okrp")
+    assert run(".") == (0, "no problems in 2 files\n")
+    assert stats(project) == {} and len(entries(project)) == 2
+    assert run(".") == (0, "no problems in 2 files\n")

@@ -85,3 +85,17 @@ def test_the_lark_release_is_read_without_importing_lark():
     import lark
 
     assert lark_release() == ".".join(lark.__version__.split(".")[:2])
+
+
+def test_a_header_whose_tables_do_not_read_gives_way_to_lark_s_parser(monkeypatch):
+    import okrdsl.grammar
+    from okrdsl.lalr import FastParser
+
+    monkeypatch.setattr(okrdsl.grammar, "_header", lambda text, path=None: {"fast": {"terminals": [["X", "?"]]}})
+    okrdsl.grammar.fast_parser.cache_clear()
+    try:
+        fast = okrdsl.grammar.fast_parser()
+        assert isinstance(fast, FastParser)  # over lark's own parser's tables
+        assert fast.parse('roles\n  PM "Product Manager"\n') is not None
+    finally:
+        okrdsl.grammar.fast_parser.cache_clear()

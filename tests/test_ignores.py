@@ -93,6 +93,21 @@ def test_a_worktree_reads_the_exclude_file_of_its_repository(tmp_path):
     assert [d.code for d in check([str(tmp_path / "repo-wt")]).diagnostics] == []
 
 
+@pytest.mark.parametrize("dot_git, excluded", [
+    ("gitdir: ../modules/repo\n", True),  # a submodule: its own git folder holds info/exclude
+    ("not a git link\n", False),  # a .git file git would not read: nothing is excluded by it
+])
+def test_a_git_file_without_a_common_folder_reads_the_exclude_of_the_folder_it_names(tmp_path, dot_git, excluded):
+    repo = tmp_path / "repo"
+    (repo / "okrs" / "scratch").mkdir(parents=True)
+    (repo / "okrs" / "q3.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    (repo / "okrs" / "scratch" / "try.okrp").write_text('phase p "P"\n  at -1w: Nobody does it\n', encoding="utf-8")
+    (repo / ".git").write_text(dot_git, encoding="utf-8")
+    (tmp_path / "modules" / "repo" / "info").mkdir(parents=True)
+    (tmp_path / "modules" / "repo" / "info" / "exclude").write_text("okrs/scratch/\n", encoding="utf-8")
+    assert _checked(repo) == ([] if excluded else ["okrs/scratch/try.okrp"])
+
+
 @pytest.mark.parametrize("path, folder", [
     ("a/b.okrp", "."), ("a/b.okrp", "a"), ("a", "a"), ("x/b.okrp", "a"), ("/", "/"), ("/a/b", "/"),
     ("a/b", "a/"), ("ab/c", "a"), ("a/../a/b", "a"), (".", "a"),
