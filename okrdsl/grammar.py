@@ -16,15 +16,16 @@ while the file is stale.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
+import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # lark is imported where its parser is loaded or built
+    from pathlib import Path  # and pathlib (with urllib and ipaddress: 4 ms) only by the tests' helpers
+
     from lark import Lark, Token
 
 GRAMMAR_NAME = "okrp.lark"
@@ -43,23 +44,38 @@ OPTIONS = {
 }
 
 
-def grammar_path() -> Path:
-    """Where grammar/okrp.lark is: in the installed wheel, or in the source tree."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "grammar" / GRAMMAR_NAME
-    if packaged.is_file():
+_HERE = os.path.dirname(os.path.realpath(__file__))
+
+
+def _grammar_file() -> str:
+    packaged = os.path.join(_HERE, "grammar", GRAMMAR_NAME)
+    if os.path.isfile(packaged):
         return packaged
     # An editable install or a source checkout: the grammar sits beside the package.
-    return here.parent / "grammar" / GRAMMAR_NAME
+    return os.path.join(os.path.dirname(_HERE), "grammar", GRAMMAR_NAME)
+
+
+def _tables_file() -> str:
+    return os.path.join(_HERE, "data", TABLES_NAME)
+
+
+def grammar_path() -> Path:
+    """Where grammar/okrp.lark is: in the installed wheel, or in the source tree."""
+    from pathlib import Path
+
+    return Path(_grammar_file())
 
 
 def grammar_text() -> str:
     """The text of grammar/okrp.lark."""
-    return grammar_path().read_text(encoding="utf-8")
+    with open(_grammar_file(), encoding="utf-8") as file:
+        return file.read()
 
 
 def tables_path() -> Path:
-    return Path(__file__).resolve().parent / "data" / TABLES_NAME
+    from pathlib import Path
+
+    return Path(_tables_file())
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,7 +132,8 @@ def lark_release() -> str | None:
         spec = importlib.util.find_spec("lark")
         if spec is None or spec.origin is None:
             return None
-        found = _VERSION.search(Path(spec.origin).read_text(encoding="utf-8"))
+        with open(spec.origin, encoding="utf-8") as file:
+            found = _VERSION.search(file.read())
     except (OSError, ValueError, ImportError):
         return None
     return ".".join(found.group(1).split(".")[:2]) if found else None
@@ -126,7 +143,7 @@ def _header(text: str, path: Path | None = None) -> dict | None:
     """The first line of the shipped tables, if they were made from the grammar `text` with
     these options by this lark release (None when missing, damaged or stale)."""
     try:
-        with open(path or tables_path(), encoding="utf-8") as file:
+        with open(path or _tables_file(), encoding="utf-8") as file:
             header = json.loads(file.readline())
         if (not isinstance(header, dict) or header.get("format") != TABLES_FORMAT
                 or header.get("grammar_sha256") != grammar_digest(text)
@@ -154,7 +171,7 @@ def load_tables(text: str, path: Path | None = None) -> Lark | None:
     try:
         if _header(text, path) is None:
             return None
-        with open(path or tables_path(), encoding="utf-8") as file:
+        with open(path or _tables_file(), encoding="utf-8") as file:
             file.readline()
             saved = json.loads(file.readline(), object_hook=_decode_object)
         return Lark._load_from_dict(saved["data"], saved["memo"], postlex=Postlexer())
@@ -351,6 +368,8 @@ def keyword_hint(word: str, expected) -> str | None:
     """'did you mean "roles"?' when a word is close to a keyword the parser expected."""
     by_name = {t.name: t for t in parser().terminals}
     wanted = [by_name[n].pattern.value for n in expected if n in by_name and by_name[n].pattern.value in keywords()]
+    import difflib  # here: only a syntax error asks
+
     matches = difflib.get_close_matches(word, wanted, n=1, cutoff=0.6)
     return f'did you mean "{matches[0]}"?' if matches else None
 
