@@ -39,6 +39,7 @@ import attrs
 
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.limits import MAX_CACHED_STATS, MAX_FILE_BYTES
+from okrdsl.records import frozen
 from okrdsl.source import Span
 
 FOLDER = ".okrdsl_cache"
@@ -53,7 +54,7 @@ def config_digest(config) -> str:
     return digest(json.dumps(values, sort_keys=True, default=str).encode("utf-8"))
 
 
-@attrs.frozen
+@frozen
 class Outcome:
     """What checking one file (with what it includes) found: every diagnostic, the files it
     depends on (path and digest of their bytes; None for an include that could not be

@@ -13,7 +13,8 @@ import calendar as _stdlib_calendar
 import datetime
 import re
 
-import attrs
+from okrdsl.records import frozen
+
 
 MONTHS = tuple(name.lower() for name in _stdlib_calendar.month_name[1:])
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -69,7 +70,7 @@ def parse_month(text: str) -> int:
     raise ValueError(f'"{text}" is not a month: write its name, such as February, or its number, 1 to 12')
 
 
-@attrs.frozen
+@frozen
 class FiscalCalendar:
     start_month: int = 2
     named_by: str = "end"

@@ -14,6 +14,7 @@ from okrdsl.config import Config, Settings
 from okrdsl.diagnostics import Diagnostic, Severity, UsageProblem
 from okrdsl.files import SUFFIX, discover, project_root, read_stream, source_of_text
 from okrdsl.ignores import gitignored, matches, tracked
+from okrdsl.records import frozen
 from okrdsl.source import Span
 
 if typing.TYPE_CHECKING:
@@ -70,7 +71,7 @@ STDIN = "-"  # the path that stands for standard input
 STDIN_NAME = "<stdin>"  # what messages call it when --stdin-filename does not name it
 
 
-@attrs.frozen
+@frozen
 class CheckResult:
     workspace: Workspace
     diagnostics: tuple[Diagnostic, ...]
@@ -161,7 +162,7 @@ def check(paths, select=(), ignore=(), root: str | None = None, settings: Settin
 MIN_PARALLEL_FILES = 16
 
 
-@attrs.frozen
+@frozen
 class Checked:
     """What `okrdsl check` prints: the findings, the text of the files they are in (to quote
     their lines), every file read (which an output file must not replace), how many files
@@ -416,7 +417,7 @@ def check_text(path: str, text: str, root: str | None = None, settings: Settings
                  unsaved=unsaved)
 
 
-@attrs.frozen
+@frozen
 class Scheduled:
     """What `okrdsl schedule` shows: the schedule (None when the spec could not be read in
     full), and the errors that check finds in the spec and what it includes."""
@@ -442,7 +443,7 @@ def schedule_file(path: str, quarter: str | None = None, start_month: int | None
     return Scheduled(schedule_spec(loaded.spec, quarter, start_month, named_by), errors, checked.workspace.sources)
 
 
-@attrs.frozen
+@frozen
 class Standing:
     """What `okrdsl status` shows: the file's OKR sets (None when the file could not be read in
     full), the scoring its policy sets, and the errors check finds in it and what it includes."""
@@ -470,7 +471,7 @@ def status_file(path: str, root: str | None = None, settings: Settings | None = 
     return Standing(loaded.spec.okr_sets, scoring(policy), errors, checked.workspace.sources)
 
 
-@attrs.frozen
+@frozen
 class Compiled:
     """What `okrdsl compile` works from: the linked spec (None when it has errors, which are
     not compiled), and everything check found in it and what it includes, warnings too."""

@@ -9,13 +9,12 @@ warnings. The rules of
 
 from __future__ import annotations
 
-import attrs
-
 from okrdsl.diagnostics import Severity
 from okrdsl.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
+from okrdsl.records import frozen
 
 
-@attrs.frozen
+@frozen
 class Code:
     """A diagnostic code: its id, short name, default severity and one-line summary.
 

@@ -15,11 +15,10 @@ import functools
 import os
 import re
 
-import attrs
-
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic, UsageProblem
 from okrdsl.files import SKIPPED_FOLDERS, read_source
+from okrdsl.records import frozen
 from okrdsl.source import Source, Span
 from okrdsl.words import did_you_mean
 
@@ -38,7 +37,7 @@ KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "ext
         "fiscal-year-start", "fiscal-year-naming", "weeks-start")
 
 
-@attrs.frozen
+@frozen
 class Config:
     """The settings for the files under one configuration file's folder.
 

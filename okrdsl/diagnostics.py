@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import enum
 
-import attrs
-
+from okrdsl.records import frozen
 from okrdsl.source import Span
 
 
@@ -17,7 +16,7 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-@attrs.frozen
+@frozen
 class Diagnostic:
     """One finding: what is wrong, where, under which stable code, and how to fix it."""
 

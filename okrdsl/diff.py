@@ -38,13 +38,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable, Literal, Sequence
 
-import attrs
-
 from okrdsl import ir
 from okrdsl.diff_fields import (
     artifact_fields, item_fields, phase_fields, process_fields, role_fields,
 )
 from okrdsl.link import Linked, texts
+from okrdsl.records import frozen
 from okrdsl.source import Span, span_field
 from okrdsl.symbols import scope_of
 
@@ -56,7 +55,7 @@ Kind = Literal["added", "removed", "changed", "renamed"]
 SECTIONS = ("process", "include", "role", "artifact", "phase", "item", "policy", "okrs")
 
 
-@attrs.frozen
+@frozen
 class Field:
     """One thing that differs: its name, and its value on each side as text (None: absent)."""
 
@@ -68,7 +67,7 @@ class Field:
         return Field(self.name, self.new, self.old)
 
 
-@attrs.frozen
+@frozen
 class Change:
     """One thing added, removed, renamed (its id changed) or changed.
 
@@ -98,7 +97,7 @@ class Change:
                       tuple(f.mirrored() for f in self.fields), self.new_span, self.old_span)
 
 
-@attrs.frozen
+@frozen
 class Changes:
     """Everything that differs between two specs, section by section (see SECTIONS)."""
 
@@ -117,7 +116,7 @@ class Changes:
 # --- one side ----------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@frozen
 class _Side:
     spec: ir.Spec
     visible: tuple[ir.Spec, ...]

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-import attrs
-
 from okrdsl import ir
 from okrdsl.diff import Change, Field, _fields, _Side, likeness, pair, words
 from okrdsl.diff_fields import link as _link, lines as _lines, names as _names
+from okrdsl.records import frozen
 
 
 def policy_changes(old: ir.Policy | None, new: ir.Policy | None) -> list[Change]:
@@ -111,7 +110,7 @@ def _objectives(x: ir.OkrSet, y: ir.OkrSet, a: _Side, b: _Side, substitutions: C
     return found
 
 
-@attrs.frozen
+@frozen
 class _KR:
     """A key result with the id of its objective, so that moving it to another objective is a change."""
 

@@ -36,11 +36,10 @@ from __future__ import annotations
 
 import functools
 
-import attrs
-
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.limits import MAX_LINE_CHARS
 from okrdsl.postlex import indent_width
+from okrdsl.records import define, frozen
 from okrdsl.report.safe import width
 from okrdsl.source import Source
 from okrdsl.tree import Token, Tree, from_lark
@@ -122,7 +121,7 @@ def _concrete_parser():
 # --- what the printer makes ---------------------------------------------------------------
 
 
-@attrs.define
+@define
 class _Line:
     """A statement's line: its tokens (each with the rule it stands in) and trailing comment."""
 
@@ -133,7 +132,7 @@ class _Line:
     group: int = 0  # which roles block a role belongs to
 
 
-@attrs.frozen
+@frozen
 class _Comment:
     depth: int
     text: str
@@ -354,7 +353,7 @@ def _columns(records: list) -> dict[int, tuple[int, ...]]:
 BOM = "\ufeff"
 
 
-@attrs.frozen
+@frozen
 class Formatted:
     """One file through fmt: its `source` as read (None when it could not be read), the
     formatted `text` (None when errors stopped it: `diagnostics`), and whether the file

@@ -15,12 +15,13 @@ from typing import ClassVar, Literal, Union
 
 import attrs
 
+from okrdsl.records import frozen
 from okrdsl.source import Span, span_field
 
 # --- small pieces ---------------------------------------------------------------------
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Name:
     """An identifier as written: a declaration's id or a reference to one."""
 
@@ -31,7 +32,7 @@ class Name:
         return self.value
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Comment:
     """A `#` comment, kept so that a formatter can put it back."""
 
@@ -39,7 +40,7 @@ class Comment:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Link:
     """A URL in angle brackets, with an optional title; the span is the `<...>`."""
 
@@ -48,7 +49,7 @@ class Link:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Ref:
     """An inline reference in free text: `@Role` (kind "role") or `#id` (kind "item")."""
 
@@ -56,7 +57,7 @@ class Ref:
     name: Name
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Text:
     """Free text as written, with the references found in it."""
 
@@ -72,7 +73,7 @@ Anchor = Literal["start", "end", "middle", "item", "item-end"]
 Calendar = Literal["week", "month"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Moment:
     """A point in time relative to an anchor: the quarter's start, its end, its middle,
     another item's date ("item"), or a window's due date ("item-end", `end of lock`).
@@ -93,7 +94,7 @@ class Moment:
     calendar: Calendar | None = None
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class At:
     """`at MOMENT` with an optional `on DATE` that must agree with it (for a calendar week
     or month: fall inside it), and an optional recurring meeting it takes place `in`."""
@@ -106,7 +107,7 @@ class At:
     meeting: Name | None = None
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class On:
     """`on DATE`: an absolute date (None when the date written does not exist: OKR022)."""
 
@@ -116,7 +117,7 @@ class On:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Within:
     """`within DURATION after MOMENT`: earliest at the moment, due `months` then `days` later."""
 
@@ -129,7 +130,7 @@ class Within:
     months: int = 0
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class During:
     """`during week -3`, `during month 1`: a window over one calendar week or month."""
 
@@ -140,7 +141,7 @@ class During:
     meeting: Name | None = None
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Between:
     """`between -4w and -3w`: a window from the first point to the second (to the last day
     of the second, when it is a calendar week or month)."""
@@ -153,7 +154,7 @@ class Between:
     meeting: Name | None = None
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Following:
     """`after propose: ...`: comes after the items of its `after` list, with no date of its own."""
 
@@ -169,7 +170,7 @@ WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "
 Unit = Literal["day", "week", "month"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class RecurOn:
     """Which day a recurrence falls on: a weekday (`on Tuesday`), a day of the month
     (`on day 1`), or the nth weekday of the month (`on first Monday`; `nth` -1 is "last")."""
@@ -181,7 +182,7 @@ class RecurOn:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Recurrence:
     """`every 2 weeks on Monday from -4w until end`: a meeting that recurs."""
 
@@ -195,7 +196,7 @@ class Recurrence:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Ongoing:
     """`ongoing`: happens throughout, with no date of its own."""
 
@@ -209,7 +210,7 @@ When = Union[At, On, Within, During, Between, Following, Ongoing]
 # --- declarations ------------------------------------------------------------------------
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Include:
     """`include "roles.okrp"`: `target` is the path as written (relative to the including file)."""
 
@@ -221,7 +222,7 @@ class Include:
         return self.target.value
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Role:
     """A role of the catalogue: its id, title, other names (`aka`), handle, and the
     `duty:` lines under it."""
@@ -234,7 +235,7 @@ class Role:
     duties: tuple[Text, ...] = ()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class FiscalYear:
     """The fiscal calendar: the month (1-12) the year starts in, and how years are named.
 
@@ -246,7 +247,7 @@ class FiscalYear:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class CalendarDefaults:
     """What a process that does not write its calendar uses: the month its fiscal year starts,
     how fiscal years are named, and the first day of a calendar week. These are okrdsl's own
@@ -258,7 +259,7 @@ class CalendarDefaults:
     weeks_start: Weekday = "monday"
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Quarter:
     """A fiscal quarter as written (`FY23-Q3`): fiscal year number and quarter 1-4."""
 
@@ -276,7 +277,7 @@ class Quarter:
 LinkKind = Literal["learnings", "feedback", "video", "link"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class ProcessLink:
     """A link of the process: `learnings <URL>`, `feedback <URL>`, `video <URL>` or `link <URL> "title"`."""
 
@@ -287,7 +288,7 @@ class ProcessLink:
 Weekends = Literal["keep", "next-monday", "previous-friday"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Process:
     """The process block: its title and quarter, the fiscal calendar, what a date that falls
     on a weekend does (`weekends next-monday`), the first day of a calendar week, its links,
@@ -311,7 +312,7 @@ ArtifactKind = Literal["issue", "doc", "video", "channel", "tool", "template", "
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = ("issue", "doc", "video", "channel", "tool", "template", "mr", "page")
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Artifact:
     """`artifact planning issue "title" <URL>`: a document, issue or channel the process uses.
     `kind` is None when the word written is not a kind okrdsl knows (OKR020)."""
@@ -330,7 +331,7 @@ class Artifact:
 # --- what happens ---------------------------------------------------------------------------
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Task:
     """A sub-step: who does what, under a step (tasks nest). With no actors (empty
     tuple), the text was written in double quotes: it says what happens, not who does it."""
@@ -343,7 +344,7 @@ class Task:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Step:
     """A dated step: when, who, what; with optional id, `after` dependencies and sub-steps.
 
@@ -365,7 +366,7 @@ class Step:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Meeting:
     """A meeting: once (`when`), or recurring (`when` is a `Recurrence`), or undated."""
 
@@ -386,7 +387,7 @@ class Meeting:
     length_minutes: int | None = None  # `length 1h30m` is 90
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Cadence:
     """`every N UNIT [on DAY] [from MOMENT] [until MOMENT]: who does what`; the range defaults to the quarter."""
 
@@ -411,7 +412,7 @@ class Cadence:
 Need = Literal["all", "any"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class ApprovalStage:
     """One stage of an approval: `all` of its roles must approve (`CTO and VPP`, `CTO, VPP`),
     or `any` one of them (`CEO or CoS`)."""
@@ -421,7 +422,7 @@ class ApprovalStage:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Approval:
     """One `approval from` line: its stages in order (`A or B, then C`); a stage is asked
     once the one before it has approved."""
@@ -430,7 +431,7 @@ class Approval:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Permission:
     """`allow ROLES: what they may do`, with the approvals it needs (every line of them)."""
 
@@ -453,7 +454,7 @@ class Permission:
 Item = Union[Step, Meeting, Cadence, Permission]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Phase:
     id: Name
     title: str
@@ -469,7 +470,7 @@ class Phase:
 CountKind = Literal["key-results", "aligned-objectives", "aligned-key-results"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Count:
     """A number of the cascade for one level: `key results per company objective: 1..3`
     ("key-results"), `objectives aligned to each company objective: 2..3`
@@ -484,7 +485,7 @@ class Count:
     span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Band:
     """A score band of the policy: `on-target 85..100`, with the health word it goes with
     when written (`on-target 85..100 as green`); otherwise bands and health words pair in order."""
@@ -499,7 +500,7 @@ class Band:
 Rollup = Literal["mean", "lowest"]
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Policy:
     """Numbers and words that `check` enforces; None or () means "use the default" (the
     handbook's numbers and GitLab's words: see `okrdsl.scoring`)."""
@@ -524,7 +525,7 @@ class Policy:
 OBJECTIVE_LEVELS = ("company", "shared", "product", "engineering")
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class KeyResult:
     """A key result. `owners` are the ones written on its line or, when none is written, its
     objective's: then `owners_inherited` is true. `score` (the graded result, in percent) is
@@ -545,7 +546,7 @@ class KeyResult:
     owners_inherited: bool = False
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Objective:
     """An objective with its key results; `links` are the one ending its line and its `link` lines."""
 
@@ -560,7 +561,7 @@ class Objective:
     level_span: Span | None = span_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class OkrSet:
     quarter: Quarter | None
     objectives: tuple[Objective, ...] = ()
@@ -570,7 +571,7 @@ class OkrSet:
 # --- a whole file -----------------------------------------------------------------------------
 
 
-@attrs.frozen(weakref_slot=False)
+@frozen(weakref_slot=False)
 class Spec:
     """Everything one .okrp file says, in the order it says it."""
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import attrs
 
 from okrdsl import ir
+from okrdsl.records import frozen
 from okrdsl.schedule import Entry, Rule, Schedule, undated, written_time
 from okrdsl.scoring import Scoring, scoring
 from okrdsl.symbols import Scope, scope_of
 
 
-@attrs.frozen
+@frozen
 class Linked:
     """A spec with what it sees: `visible` is its includes in reading order, then itself;
     `schedule` is None when no quarter is known (no process quarter and no --quarter)."""

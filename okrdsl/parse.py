@@ -20,6 +20,7 @@ from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, fast_parser, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
 from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, JoinedWord, indent_width
+from okrdsl.records import frozen
 from okrdsl.words import plural
 from okrdsl.source import Source
 from okrdsl.tree import Tree, from_lark
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # lark is imported only to explain a syntax error
 MAX_PARSES = 3 * MAX_SYNTAX_ERRORS  # each error costs a parse; echoes of blanked lines cost one more
 
 
-@attrs.frozen
+@frozen
 class Parsed:
     """A file's tree, comments and syntax errors. `streamed`: each top-level statement's tree
     went to parse's `on_statement` as it was read (the tree holds those statements, as the

@@ -16,12 +16,13 @@ from okrdsl.api import Loaded, load_source
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.files import SUFFIX, project_root, read_source, refuse_outside, source_of_text
 from okrdsl.limits import MAX_INCLUDE_DEPTH
+from okrdsl.records import define
 from okrdsl.source import Source
 
 _MISSING = (codes.FILE_NOT_FOUND.id, codes.IS_DIRECTORY.id)
 
 
-@attrs.define
+@define
 class Workspace:
     """Every loaded file by its path, in the order loaded, with their diagnostics."""
 

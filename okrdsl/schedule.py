@@ -18,10 +18,11 @@ from okrdsl.calendar import FiscalCalendar, format_quarter
 from okrdsl.dates import Resolver, latest_before, quarter_for, resolver_for
 from okrdsl.diagnostics import UsageProblem
 from okrdsl.limits import MAX_TOTAL_OCCURRENCES
+from okrdsl.records import frozen
 from okrdsl.recur import occurrence_count, occurrences, recurrence as _recurrence, recurs
 
 
-@attrs.frozen
+@frozen
 class Entry:
     """One dated (or undated) thing to do."""
 
@@ -50,7 +51,7 @@ class Entry:
     occurrence: int | None = None  # which occurrence of a recurring item, counted from 1
 
 
-@attrs.frozen
+@frozen
 class Rule:
     """How a cadence or recurring meeting recurs, for a calendar's repeat rule (RRULE): every
     `every` `unit`s `on` a day, up to `until` (the last day of its range, or its last
@@ -65,7 +66,7 @@ class Rule:
     days: tuple[datetime.date, ...]
 
 
-@attrs.frozen
+@frozen
 class Schedule:
     title: str
     year: int

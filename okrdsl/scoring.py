@@ -15,6 +15,7 @@ from typing import Iterable, Literal
 import attrs
 
 from okrdsl import ir
+from okrdsl.records import frozen
 
 HEALTH = ("on-track", "needs-attention", "at-risk")
 BANDS = (("on-target", 85, 100), ("off-target", 70, 84), ("at-risk", 0, 69))
@@ -26,7 +27,7 @@ Tone = Literal["good", "fair", "poor"]
 KEY_RESULTS = (1, 3)
 
 
-@attrs.frozen
+@frozen
 class Band:
     """A score band with the health word it goes with (None when the policy pairs it with none)."""
 
@@ -41,7 +42,7 @@ class Band:
         return self.low <= score < self.high + 1 and score <= 100
 
 
-@attrs.frozen
+@frozen
 class Scoring:
     """The words and numbers in force for one OKR set: the policy's, or the defaults."""
 
@@ -100,7 +101,7 @@ def scoring(policy: ir.Policy | None) -> Scoring:
     return Scoring(health, bands, policy.score_rollup or ROLLUP, ranks)
 
 
-@attrs.frozen
+@frozen
 class Status:
     """Where something stands: progress, score, its band, and health (None when not known)."""
 

@@ -12,8 +12,10 @@ import re
 
 import attrs
 
+from okrdsl.records import frozen
 
-@attrs.frozen(weakref_slot=False)  # about five a line of a large file: 8 bytes each less
+
+@frozen(weakref_slot=False)  # about five a line of a large file: 8 bytes each less
 class Span:
     """Where something stands in a file."""
 
@@ -43,7 +45,7 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _NEWLINE = re.compile("\n")
 
 
-@attrs.frozen
+@frozen
 class Source:
     """The text of one file, with a table of line starts for position lookups."""
 

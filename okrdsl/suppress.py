@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 
-import attrs
-
 from okrdsl import codes, ir
 from okrdsl.diagnostics import Diagnostic
+from okrdsl.records import frozen
 from okrdsl.source import Source, Span
 from okrdsl.words import did_you_mean
 
@@ -29,7 +28,7 @@ WORDS = ("ignore", "ignore-file")
 BLANKET, UNUSED, UNKNOWN = codes.BLANKET_SUPPRESSION, codes.UNUSED_SUPPRESSION, codes.UNKNOWN_SUPPRESSION
 
 
-@attrs.frozen
+@frozen
 class Suppression:
     """One `# okrdsl: ignore[...]` comment: the codes it names, each with where it is written,
     and the lines it covers (first to last; the whole file when `whole_file`)."""

@@ -8,9 +8,10 @@ from typing import Iterable, Iterator
 import attrs
 
 from okrdsl import ir
+from okrdsl.records import define, frozen
 
 
-@attrs.frozen
+@frozen
 class Declared:
     """A declaration: what kind of thing, its name as written, and the node."""
 
@@ -19,7 +20,7 @@ class Declared:
     node: object = attrs.field(eq=False, repr=False)
 
 
-@attrs.define
+@define
 class Scope:
     """Names visible from one file. Each table keeps the first declaration of a name."""
 

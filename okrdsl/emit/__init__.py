@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime
 
-import attrs
-
 from okrdsl import codes
 from okrdsl.diagnostics import Diagnostic
+from okrdsl.records import frozen
 from okrdsl.source import Span
 
 
-@attrs.frozen
+@frozen
 class Options:
     """What `okrdsl compile` was asked besides the target: the day to mark (`--today`),
     whether the JSON carries source spans (`--with-spans`), and the moment an iCalendar file
@@ -30,7 +29,7 @@ class Options:
     stamp: datetime.datetime | None = None
 
 
-@attrs.frozen
+@frozen
 class Emitted:
     """A target's text, and what it could not show."""
 

@@ -12,12 +12,11 @@ import datetime
 import json
 from typing import Literal
 
-import attrs
-
 from okrdsl import ir
 from okrdsl.about import schema_id
 from okrdsl.emit import Emitted, Options
 from okrdsl.link import Linked
+from okrdsl.records import frozen
 from okrdsl.report.safe import json_text
 from okrdsl.serial import converter
 
@@ -29,7 +28,7 @@ SCHEMA_ID = schema_id("compile", int(SCHEMA_VERSION.partition(".")[0]))
 ItemKind = Literal["step", "meeting", "cadence", "permission"]
 
 
-@attrs.frozen
+@frozen
 class Generator:
     """The program that wrote the document."""
 
@@ -37,7 +36,7 @@ class Generator:
     version: str
 
 
-@attrs.frozen
+@frozen
 class Period:
     """The fiscal quarter the dates are for, with its first and last day."""
 
@@ -46,7 +45,7 @@ class Period:
     end: datetime.date
 
 
-@attrs.frozen
+@frozen
 class Dated:
     """One entry of the schedule: an item, or one occurrence (counted from 1) of a cadence or
     recurring meeting. `id` is the item's id; `written` its time as written; `date` and `due`
@@ -63,7 +62,7 @@ class Dated:
     after: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@frozen
 class Document:
     """What `okrdsl compile --to json` writes: the spec's own model (`spec`), the files it
     includes in reading order (`includes`), and, when a quarter is known, the quarter

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-import attrs
-
 from okrdsl import ir
+from okrdsl.records import frozen
 from okrdsl.report.safe import json_text, line_start, shown, width
 from okrdsl.scoring import Scoring, Status, key_result_status, rolled_up
 
 _TONE_COLOURS = {"good": "green", "fair": "yellow", "poor": "red"}
 
 
-@attrs.frozen
+@frozen
 class Node:
     """One row of the tree: a level, an objective or a key result, with its status."""
 

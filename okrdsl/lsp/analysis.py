@@ -22,12 +22,13 @@ import attrs
 from okrdsl import ir
 from okrdsl.check import CheckResult, check_text
 from okrdsl.diagnostics import Diagnostic
+from okrdsl.records import frozen
 from okrdsl.resolve import include_path
 from okrdsl.source import Source, Span
 from okrdsl.symbols import Declared, Scope, role_references, scope_of, text_references, timing_references
 
 
-@attrs.frozen
+@frozen
 class Symbol:
     """Something declared: a role, an artifact, an item with an id, a phase, an objective or a
     key result. `span` is its name where it is declared; two symbols are the same declaration
@@ -43,7 +44,7 @@ class Symbol:
         return self.span.path, self.span.start
 
 
-@attrs.frozen
+@frozen
 class Occurrence:
     """A name written in a file: where, what it stands for (None when nothing declares it),
     and whether this is the declaration itself (a role's id or one of its aliases)."""
@@ -53,7 +54,7 @@ class Occurrence:
     declaration: bool = False
 
 
-@attrs.frozen
+@frozen
 class Shown:
     """A diagnostic as the open file shows it: on its own span, or, for a finding in a file it
     includes, on the include line that brings that file in (`span`), with the finding's own
@@ -65,7 +66,7 @@ class Shown:
     origin: Span | None = None
 
 
-@attrs.frozen
+@frozen
 class Outline:
     """One entry of the outline view: a phase, an item, an OKR set, an objective, a key result."""
 

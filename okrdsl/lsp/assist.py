@@ -16,6 +16,7 @@ from okrdsl import ir
 from okrdsl.diagnostics import Severity
 from okrdsl.grammar import keywords
 from okrdsl.lsp.analysis import Analysis, Symbol
+from okrdsl.records import frozen
 from okrdsl.source import Span
 
 # --- hover ------------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def _cut(text: str, width: int) -> str:
 # --- completion -------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@frozen
 class Completion:
     """One proposal: what is shown, what it is (role, artifact, step, meeting, keyword, unit),
     a detail (a role's title), the text put in when it differs from the label, and the offset

@@ -26,13 +26,14 @@ import attrs
 from okrdsl import codes, ir
 from okrdsl.diagnostics import Diagnostic, Severity
 from okrdsl.limits import MAX_SUGGESTION_WORK
+from okrdsl.records import define, frozen
 from okrdsl.resolve import Workspace
 from okrdsl.source import Span
 from okrdsl.symbols import Scope, scope_of
 from okrdsl.words import did_you_mean
 
 
-@attrs.frozen
+@frozen
 class Finding:
     """What a rule yields: the code is added by the registry."""
 
@@ -41,7 +42,7 @@ class Finding:
     hint: str | None = None
 
 
-@attrs.frozen
+@frozen
 class File:
     """A file that loaded without errors. `visible` is what it sees in reading order (its
     includes, then itself). `complete` is false when something it includes is missing or
@@ -54,7 +55,7 @@ class File:
     visible: tuple[ir.Spec, ...] = ()
 
 
-@attrs.define
+@define
 class Context:
     workspace: Workspace
     _cache: dict = attrs.Factory(dict)
