@@ -2,6 +2,8 @@
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from okrdsl import ir
 from okrdsl.records import define, frozen
@@ -51,3 +53,33 @@ def test_the_classes_keep_what_attrs_makes_for_them():
     assert Point(1) == Point(1, 0) and hash(Point(1)) == hash(Point(1, 0))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         Point(1).x = 2
+
+
+def test_equality_and_hash_read_the_fields_compared_as_attrs_does():
+    here, there = Span("a.okrp", 1, 1, 1, 3), Span("b.okrp", 9, 9, 9, 11)
+    assert ir.Name("PM", here) == ir.Name("PM", there)  # a span takes no part
+    assert hash(ir.Name("PM", here)) == hash(ir.Name("PM", there))
+    assert ir.Name("PM") != ir.Name("GPM") and not ir.Name("PM") != ir.Name("PM")
+    assert ir.Comment("PM") != ir.Name("PM")  # another class, the same field values
+    assert ir.Name("PM").__eq__("PM") is NotImplemented
+    assert {ir.Name("PM", here), ir.Name("PM", there), ir.Name("GPM")} == {ir.Name("PM"), ir.Name("GPM")}
+
+
+@given(st.lists(st.tuples(st.sampled_from(["PM", "GPM", "CEO"]), st.integers(1, 3)), max_size=6))
+def test_equal_records_hash_alike(pairs):
+    """As attrs' own eq and hash, for any records: equal ones hash alike."""
+    records = [ir.Ref("role", ir.Name(name, Span("a.okrp", line, 1, line, 3))) for name, line in pairs]
+    for one in records:
+        for other in records:
+            assert (one == other) == (one.name.value == other.name.value)
+            assert one != other or hash(one) == hash(other)
+
+
+def test_a_mutable_record_is_not_hashable():
+    @define
+    class Counter:
+        count: int = 0
+
+    assert Counter(1) == Counter(1) and Counter(1) != Counter(2)
+    with pytest.raises(TypeError):
+        hash(Counter())
