@@ -3,12 +3,11 @@ and months, and recurrences, as a part of the builder (okrdsl.build._Builder).""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 
 from okrdsl import codes, ir
-from okrdsl.calendar import FIRST_YEAR, LAST_YEAR
+from okrdsl.calendar import FIRST_YEAR, LAST_YEAR, days_in_month
 from okrdsl.limits import MAX_EVERY, MAX_NUMBER_DIGITS, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
 from okrdsl.source import Span
 from okrdsl.tree import Token, Tree, all_tokens, token_of, tree_of, trees_of
@@ -76,7 +75,7 @@ class TimeBuilder:
             day = datetime.date.fromisoformat(token.value)
         except ValueError:
             year, month, _ = (int(part) for part in token.value.split("-"))
-            hint = (f"{year}-{month:02d} has {calendar.monthrange(year, month)[1]} days" if 1 <= month <= 12 and year
+            hint = (f"{year}-{month:02d} has {days_in_month(year, month)} days" if 1 <= month <= 12 and year
                     else "write the date as YYYY-MM-DD, such as 2021-09-20")
             self.report(codes.INVALID_DATE, token, f"{token.value} is not a date in the calendar", hint=hint)
             return None

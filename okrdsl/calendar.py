@@ -9,16 +9,26 @@ FY23 runs from 2022-02-01 to 2023-01-31 and FY23-Q3 from 2022-08-01 to
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 import datetime
 import re
 
 from okrdsl.records import frozen
 
 
-MONTHS = tuple(name.lower() for name in _stdlib_calendar.month_name[1:])
+# okrdsl's calendar is English and Gregorian, whatever the machine's locale: the names are
+# written out here (the standard library's calendar module brought locale with it, 2 ms of
+# every check, for these twelve words and the length of a month).
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 _QUARTER = re.compile(r"\s*FY\s*(\d{2}|\d{4})\s*[-_ ]?\s*Q([1-4])\s*", re.IGNORECASE)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days `month` (1-12) of `year` has: February 29 in a Gregorian leap year."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def shift(day: datetime.date | None, days: int) -> datetime.date | None:
@@ -38,7 +48,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date | None:
     year, month = divmod(index, 12)
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         return None
-    last = _stdlib_calendar.monthrange(year, month + 1)[1]
+    last = days_in_month(year, month + 1)
     return datetime.date(year, month + 1, min(day.day, last))
 
 
@@ -120,7 +130,7 @@ def week_start(day: datetime.date | None, first_weekday: str = "monday") -> date
 
 def month_end(day: datetime.date) -> datetime.date:
     """The last day of the month holding `day`."""
-    return day.replace(day=_stdlib_calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=days_in_month(day.year, day.month))
 
 
 def middle(start: datetime.date, end: datetime.date) -> datetime.date:

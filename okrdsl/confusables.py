@@ -6,7 +6,9 @@ mappings come from Unicode's confusables.txt, shipped in okrdsl/data and read
 once, the first time a skeleton is asked for.
 
 Each line is decoded only when a name holds its character: decoding all 6,300
-took about 6 ms of every check, for names that hold a few dozen characters.
+took about 6 ms of every check, for names that hold a few dozen characters. A name
+in plain ASCII, as most are, does not need the file at all: the eight ASCII
+characters it maps are written out below (`_ASCII`; a test holds them to the file).
 """
 
 from __future__ import annotations
@@ -34,11 +36,18 @@ def prototype(char: str) -> str | None:
     return None if target is None else "".join(chr(int(code, 16)) for code in target.split())
 
 
+# What confusables.txt maps each ASCII character to; the other 120 it leaves as they are.
+_ASCII = {'"': "''", "%": "\u00ba/\u2080", "0": "O", "1": "l", "I": "l", "`": "'", "m": "rn", "|": "l"}
+
+
 @functools.lru_cache(maxsize=4096)
 def skeleton(name: str) -> str:
     """The form of `name` that every look-alike of it shares."""
-    mapped = "".join(char if (found := prototype(char)) is None else found
-                     for char in unicodedata.normalize("NFD", name))
+    if name.isascii():  # NFD leaves ASCII as it is
+        mapped = "".join(_ASCII.get(char, char) for char in name)
+    else:
+        mapped = "".join(char if (found := prototype(char)) is None else found
+                         for char in unicodedata.normalize("NFD", name))
     return unicodedata.normalize("NFD", mapped)
 
 

@@ -12,12 +12,11 @@ check need not import okrdsl.schedule, which lays out a whole quarter.
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 import datetime
 from collections.abc import Iterator
 
 from okrdsl import ir
-from okrdsl.calendar import WEEKDAY_NUMBERS, add_months, nth_weekday, shift
+from okrdsl.calendar import WEEKDAY_NUMBERS, add_months, days_in_month, nth_weekday, shift
 from okrdsl.limits import MAX_OCCURRENCES, MAX_TOTAL_OCCURRENCES
 
 TYPE_CHECKING = False
@@ -57,7 +56,7 @@ def _days(first: datetime.date, every: int, unit: str, on: ir.RecurOn | None) ->
             yield None
             return
         if on is not None and on.day is not None:
-            yield month.replace(day=min(on.day, _stdlib_calendar.monthrange(month.year, month.month)[1]))
+            yield month.replace(day=min(on.day, days_in_month(month.year, month.month)))
         elif on is not None and on.weekday is not None and on.nth is not None:
             yield nth_weekday(month.year, month.month, on.weekday, on.nth)
         else:

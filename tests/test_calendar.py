@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar as stdlib_calendar
 import datetime
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrdsl.calendar import (
-    FiscalCalendar, add_months, adjust_for_weekend, format_quarter, parse_month, parse_quarter,
+    MONTHS, FiscalCalendar, add_months, adjust_for_weekend, days_in_month, format_quarter, parse_month, parse_quarter,
 )
 
 calendars = st.builds(FiscalCalendar, st.integers(1, 12), st.sampled_from(["end", "start"]))
@@ -120,3 +121,12 @@ def test_weekend_rules(day, rule):
     else:
         assert moved.weekday() == (0 if rule == "next-monday" else 4)
         assert abs((moved - day).days) <= 2
+
+
+@given(st.integers(datetime.MINYEAR, datetime.MAXYEAR), st.integers(1, 12))
+def test_days_in_month_is_the_gregorian_calendars(year, month):
+    assert days_in_month(year, month) == stdlib_calendar.monthrange(year, month)[1]
+
+
+def test_month_names_are_english_whatever_the_locale():
+    assert MONTHS == tuple(name.lower() for name in stdlib_calendar.month_name[1:])  # Python's C locale

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from okrdsl.check import check
 from okrdsl.confusables import describe_difference, skeleton
 
@@ -71,3 +74,19 @@ def test_each_character_maps_as_the_whole_table_says():
         assert prototype(char) == expected
     for code in [*range(0x250), *range(0x370, 0x530), 0x2028, 0xFEFF, 0x1D400, 0x10FFFF]:
         assert prototype(chr(code)) == table.get(chr(code))
+
+
+def test_the_ascii_characters_mapped_are_those_of_the_file():
+    from okrdsl.confusables import _ASCII, prototype
+
+    assert _ASCII == {chr(c): prototype(chr(c)) for c in range(128) if prototype(chr(c)) is not None}
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=12))
+def test_an_ascii_name_has_the_skeleton_the_file_gives(name):
+    import unicodedata
+
+    from okrdsl.confusables import prototype
+
+    slow = unicodedata.normalize("NFD", "".join(prototype(c) or c for c in name))
+    assert skeleton(name) == slow
