@@ -48,9 +48,9 @@ def suppress(files: dict, sources: dict[str, Source], found) -> tuple[list[Diagn
     `files` are the loaded files (path -> api.Loaded), `sources` their text. Comments are
     not read in a file that could not be read in full: none of its findings but the
     blocking ones exist, so every suppression would look unused."""
-    from okrdsl.rules import all_codes
+    from okrdsl.rules import code_names
 
-    known = all_codes()
+    known = code_names()
     by_path: dict[str, list[Suppression]] = {}
     problems: list[Diagnostic] = []
     for path, loaded in files.items():
@@ -77,9 +77,9 @@ def suppress(files: dict, sources: dict[str, Source], found) -> tuple[list[Diagn
     return kept, problems
 
 
-def _unused(code: str, span: Span, suppression: Suppression, known) -> Diagnostic:
+def _unused(code: str, span: Span, suppression: Suppression, known: dict[str, str]) -> Diagnostic:
     if code in codes.BLOCKING:
-        return _warning(UNUSED, f"{code} ({known[code].name}) cannot be suppressed: with it hidden, the check "
+        return _warning(UNUSED, f"{code} ({known[code]}) cannot be suppressed: with it hidden, the check "
                                 "would pass without having read the file", span, "fix the file, and remove the suppression")
     where = "in this file" if suppression.whole_file else (
         "on this line" if suppression.first == suppression.last else f"on lines {suppression.first} to {suppression.last}")
@@ -91,11 +91,12 @@ def _warning(code: codes.Code, message: str, span: Span, hint: str | None = None
     return Diagnostic(code.id, code.severity, message, span, hint)
 
 
-def read_suppressions(spec: ir.Spec, source: Source, known) -> tuple[list[Suppression], list[Diagnostic]]:
-    """The suppressions among a file's comments, and what is wrong in them."""
+def read_suppressions(spec: ir.Spec, source: Source, known: dict[str, str]) -> tuple[list[Suppression], list[Diagnostic]]:
+    """The suppressions among a file's comments, and what is wrong in them (`known`: each
+    code's short name by its id)."""
     found: list[Suppression] = []
     problems: list[Diagnostic] = []
-    by_name = {code.name: code.id for code in known.values()}
+    by_name = {name: code_id for code_id, name in known.items()}
     for comment in spec.comments:
         match = DIRECTIVE.search(comment.text)
         if match is None or comment.span is None:

@@ -16,9 +16,8 @@ Codes never change once released.
 
 from __future__ import annotations
 
+import functools
 import importlib
-import inspect
-import textwrap
 from typing import Callable, Iterable, Iterator
 
 import attrs
@@ -111,12 +110,17 @@ class Context:
 
 Rule = Callable[[Context], Iterable[Finding]]
 
-RULES: dict[str, tuple[codes.Code, Rule]] = {}
+# Each rule by its code: (severity, opt-in, short name, the function). Its Code, with the texts
+# read from the docstring, is made only when asked for (all_codes): a check needs none of them.
+RULES: dict[str, tuple[Severity, bool, str, Rule]] = {}
 _MODULES = ("references", "time", "recurring", "okrs", "alignment", "scores", "hygiene")
 
 
 def parse_docstring(doc: str) -> tuple[str, str, str, str]:
     """(summary, explanation, bad example, good example) of a rule's docstring."""
+    import inspect  # here, with textwrap: only the texts of a code need them
+    import textwrap
+
     text = inspect.cleandoc(doc)
     head, _, rest = text.partition("\nBad:\n")
     bad, _, good = rest.partition("\nGood:\n")
@@ -129,9 +133,7 @@ def rule(code_id: str, name: str, severity: Severity, opt_in: bool = False):
     def decorate(function: Rule) -> Rule:
         if code_id in RULES or code_id in codes.CODES:
             raise ValueError(f"code {code_id} is registered twice")
-        summary, explanation, bad, good = parse_docstring(function.__doc__ or "")
-        code = codes.Code(code_id, name, severity, summary, explanation, bad, good, opt_in)
-        RULES[code_id] = (code, function)
+        RULES[code_id] = (severity, opt_in, name, function)
         return function
 
     return decorate
@@ -146,8 +148,25 @@ def all_codes() -> dict[str, codes.Code]:
     """Every code okrdsl can report, from the stages and the rules, by id."""
     _load_rules()
     found = dict(codes.CODES)
-    found.update({code_id: code for code_id, (code, _) in RULES.items()})
+    found.update({code_id: _code(code_id) for code_id in RULES})
     return dict(sorted(found.items()))
+
+
+def code_names() -> dict[str, str]:
+    """Every code's short name by its id (what a suppression may name), without reading the
+    rules' docstrings as all_codes does."""
+    _load_rules()
+    names = {code_id: code.name for code_id, code in codes.CODES.items()}
+    names.update({code_id: name for code_id, (_, _, name, _) in RULES.items()})
+    return names
+
+
+@functools.cache
+def _code(code_id: str) -> codes.Code:
+    """A rule's Code, its texts read from the rule's docstring."""
+    severity, opt_in, name, function = RULES[code_id]
+    summary, explanation, bad, good = parse_docstring(function.__doc__ or "")
+    return codes.Code(code_id, name, severity, summary, explanation, bad, good, opt_in)
 
 
 def run_rules(workspace: Workspace, select: tuple[str, ...] = ()) -> list[Diagnostic]:
@@ -155,9 +174,9 @@ def run_rules(workspace: Workspace, select: tuple[str, ...] = ()) -> list[Diagno
     _load_rules()
     context = Context(workspace)
     found: list[Diagnostic] = []
-    for code, function in RULES.values():
-        if code.opt_in and not any(code.id.startswith(prefix) for prefix in select):
+    for code_id, (severity, opt_in, _, function) in RULES.items():
+        if opt_in and not any(code_id.startswith(prefix) for prefix in select):
             continue
         for finding in function(context):
-            found.append(Diagnostic(code.id, code.severity, finding.message, finding.span, finding.hint))
+            found.append(Diagnostic(code_id, severity, finding.message, finding.span, finding.hint))
     return found
