@@ -298,19 +298,17 @@ class FastParser:
             raise ValueError("the loop counts lines in every _NL token")
         self._skip = tables["skip"]
         self._start, self._end = tables["start"], tables["end"]
-        # Each state's actions: a shift (or goto) is the next state, a reduction is
-        # (minus how many values it takes, the callback that makes its tree, the rule's name).
-        reductions = [(-size, _reducer(*builds), origin) for size, origin, *builds in tables["reductions"]]
-        self._table: list[dict[str, object]] = [
-            {name: (action if action >= 0 else reductions[~action]) for name, action in actions.items()}
-            for actions in tables["states"]]
-        self._accepts = [frozenset(actions) for actions in self._table]
+        # Each state's actions, as the tables hold them (used as read: turning 634 states into
+        # other dicts took 2-3 ms of every check): a shift (or goto) is the next state, a
+        # reduction -1 - its index in `_reductions`, each (minus how many values it takes, the
+        # callback that makes its tree, the rule's name).
+        self._table: list[dict[str, int]] = tables["states"]
+        self._reductions = [(-size, _reducer(*builds), origin) for size, origin, *builds in tables["reductions"]]
         # The rules of the start rule's children (include, phase, ...): a listener hears of each
-        # as soon as it is reduced (`parse`). Where each one's reductions are: (state, lookahead).
-        self._statements = frozenset(tables["statements"])
-        self._statement_actions = [(state, name) for state, mine in enumerate(self._table)
-                                   for name, action in mine.items()
-                                   if action.__class__ is tuple and action[2] in self._statements]
+        # as soon as it is reduced (`parse`).
+        statements = frozenset(tables["statements"])
+        self._statement_reductions = [index for index, (_, _, origin) in enumerate(self._reductions)
+                                      if origin in statements]
         self._lexers: list = [None] * len(self._table)  # state -> (match, retypes), made on first use
         self._by_accepts: dict[frozenset[str], tuple] = {}
         self._scanners: dict[tuple[str, ...], object] = {}
@@ -323,7 +321,7 @@ class FastParser:
     # --- the lexer of a state, as lark's ContextualLexer makes it -------------------------
 
     def _lexer(self, state: int) -> tuple:
-        accepts = self._accepts[state]
+        accepts = frozenset(self._table[state])
         lexer = self._by_accepts.get(accepts)
         if lexer is None:
             lexer = self._by_accepts[accepts] = self._make_lexer(accepts)
@@ -426,23 +424,17 @@ class FastParser:
             return None
 
     def _listening(self, on_statement) -> list:
-        """The parse table with each statement rule's reductions calling `on_statement` with
-        the tree made: a copy of the few states that reduce one (the shared table is untouched,
-        and the per-token loop pays nothing)."""
-        table = list(self._table)
-        heard: dict = {}
-        for state, name in self._statement_actions:
-            if table[state] is self._table[state]:
-                table[state] = dict(table[state])
-            action = table[state][name]
-            if action not in heard:
-                size, callback, origin = action
-                heard[action] = (size, _heard(callback, on_statement), origin)
-            table[state][name] = heard[action]
-        return table
+        """The reductions, those of each statement rule calling `on_statement` with the tree
+        made: a copy (the shared list is untouched, and the per-token loop pays nothing)."""
+        reductions = list(self._reductions)
+        for index in self._statement_reductions:
+            size, callback, origin = reductions[index]
+            reductions[index] = (size, _heard(callback, on_statement), origin)
+        return reductions
 
-    def _parse(self, text: str, table: list | None = None):
-        table = self._table if table is None else table
+    def _parse(self, text: str, reductions: list | None = None):
+        table = self._table
+        reductions = self._reductions if reductions is None else reductions
         lexers = self._lexers
         newline_types = self._newline_types
         ignore = self._ignore
@@ -456,11 +448,11 @@ class FastParser:
         def feed(token, kind):
             while True:
                 action = table[stack[-1]][kind]  # KeyError: a token this state does not accept
-                if action.__class__ is int:
+                if action >= 0:
                     push_state(action)
                     push_value(token)
                     return
-                size, callback, origin = action
+                size, callback, origin = reductions[~action]
                 if size:
                     children = values[size:]
                     del stack[size:]
@@ -519,11 +511,11 @@ class FastParser:
                 # feed(token, kind), inline: most tokens take this way.
                 while True:
                     action = table[state][kind]
-                    if action.__class__ is int:
+                    if action >= 0:
                         push_state(action)
                         push_value(token)
                         break
-                    size, callback, origin = action
+                    size, callback, origin = reductions[~action]
                     if size:
                         children = values[size:]
                         del stack[size:]
@@ -576,9 +568,9 @@ class FastParser:
         end_state = self._end
         while True:
             action = table[stack[-1]]["$END"]
-            if action.__class__ is int:
+            if action >= 0:
                 raise _GiveUp
-            size, callback, origin = action
+            size, callback, origin = reductions[~action]
             if size:
                 children = values[size:]
                 del stack[size:]
