@@ -12,8 +12,9 @@ okrdsl.tree's `Tree` and `Token`:
   (priority, longest possible match, longest literal, name), as one regex alternation
   whose first matching branch wins. A keyword that a regex terminal of the same
   priority also matches is not a branch of its own, as in lark: the regex's token is
-  retyped when its text is the keyword (a dict lookup here, a regex in lark). A state's
-  scanner first tries its branches one by one (str.startswith for a keyword, each regex
+  retyped when its text is the keyword (a dict lookup here, a regex in lark). Which
+  branches each state's lexer has, and what it retypes, is worked out when the tables
+  are made (`_lexers_of`), not on every run. A state's scanner first tries its branches one by one (str.startswith for a keyword, each regex
   terminal's own pattern, compiled once for all states); once it has served `HOT`
   tokens it is compiled to lark's alternation, shared by the states with the same
   branches. A small check compiles only the terminals' own patterns; a large file
@@ -186,7 +187,7 @@ def tables_of(lark: Lark) -> dict:
             else:
                 mine[name] = ~reductions.setdefault(argument, len(reductions))
         states.append(mine)
-    return {
+    tables = {
         "terminals": [[t.name, t.pattern.type, t.pattern.value, t.pattern.to_regexp(), t.priority,
                        t.pattern.max_width, sorted(t.pattern.flags)] for t in terminals],
         "ignore": sorted(ignore),
@@ -199,6 +200,28 @@ def tables_of(lark: Lark) -> dict:
         "reductions": [[len(rule.expansion), rule.origin.name, *builds[rule]] for rule in reductions],
         "statements": sorted(_top_level(list(callbacks), "start")),
     }
+    return {**tables, **_lexers_of(FastParser(tables), states)}
+
+
+def _lexers_of(parser: FastParser, states: list) -> dict:
+    """Each state's lexer (its branches in order, and the keywords its regexes retype), worked
+    out once here rather than on every run: "lexers" lists the different ones, and
+    "state_lexers" gives each state's index in it (-1: a lexer the loop does not drive)."""
+    lexers: list = []
+    index: dict = {}
+    state_lexers = []
+    for actions in states:
+        try:
+            branches, retypes = parser._lexer_spec(frozenset(actions))
+        except _GiveUp:
+            state_lexers.append(-1)
+            continue
+        key = (branches, tuple(sorted((name, tuple(sorted(words.items()))) for name, words in retypes.items())))
+        if key not in index:
+            index[key] = len(lexers)
+            lexers.append([list(branches), retypes])
+        state_lexers.append(index[key])
+    return {"lexers": lexers, "state_lexers": state_lexers}
 
 
 def _builds(callback) -> list:
@@ -310,7 +333,10 @@ class FastParser:
         self._statement_reductions = [index for index, (_, _, origin) in enumerate(self._reductions)
                                       if origin in statements]
         self._lexers: list = [None] * len(self._table)  # state -> (match, retypes), made on first use
-        self._by_accepts: dict[frozenset[str], tuple] = {}
+        # Each state's lexer as the tables work it out (`_lexers_of`; tables without them, as
+        # `tables_of` has before it adds them, parse nothing: IndexError, and lark's parser runs).
+        self._shipped, self._state_lexers = tables.get("lexers", []), tables.get("state_lexers", [])
+        self._by_index: dict[int, tuple] = {}
         self._scanners: dict[tuple[str, ...], object] = {}
         self._embeds: dict[tuple[str, str], bool] = {}
 
@@ -321,14 +347,23 @@ class FastParser:
     # --- the lexer of a state, as lark's ContextualLexer makes it -------------------------
 
     def _lexer(self, state: int) -> tuple:
-        accepts = frozenset(self._table[state])
-        lexer = self._by_accepts.get(accepts)
+        index = self._state_lexers[state]
+        if index < 0:
+            raise _GiveUp
+        lexer = self._by_index.get(index)
         if lexer is None:
-            lexer = self._by_accepts[accepts] = self._make_lexer(accepts)
+            branches, retypes = self._shipped[index]
+            branches = tuple(branches)
+            scanner = self._scanners.get(branches)
+            if scanner is None:
+                scanner = self._scanners[branches] = self._branch_by_branch(branches)
+            lexer = self._by_index[index] = (scanner, retypes)
         self._lexers[state] = lexer
         return lexer
 
-    def _make_lexer(self, accepts: frozenset[str]) -> tuple:
+    def _lexer_spec(self, accepts: frozenset[str]) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
+        """The branches of the lexer of a state that accepts `accepts`, in order, and the
+        keywords its regex terminals' tokens are retyped to (_GiveUp: not driven here)."""
         names = (accepts | self._ignore | self._always) & self._terminals.keys()
         # lark's BasicLexer order: the first matching branch of the alternation wins.
         ordered = sorted((self._terminals[n] for n in names),
@@ -350,10 +385,7 @@ class FastParser:
                 retypes[regex.name] = unless
         branches = tuple(t.name for t in ordered
                          if t.name not in embedded and not (self._skip and t.name in self._ignore))
-        scanner = self._scanners.get(branches)
-        if scanner is None:
-            scanner = self._scanners[branches] = self._branch_by_branch(branches)
-        return scanner, retypes
+        return branches, retypes
 
     def _branch_by_branch(self, branches: tuple[str, ...]):
         """A scanner that tries the branches one by one (a keyword by str.startswith, a regex
@@ -393,7 +425,7 @@ class FastParser:
         """Put the compiled alternation of `branches` in the place of the scanner `replaced`."""
         alternation = "|".join(f"(?P<{name}>{self._terminals[name].regexp})" for name in branches)
         scanner = self._scanners[branches] = re.compile(self._skip + f"(?:{alternation})").match
-        for places in (self._lexers, self._by_accepts):
+        for places in (self._lexers, self._by_index):
             for key, lexer in (enumerate(places) if isinstance(places, list) else list(places.items())):
                 if lexer is not None and lexer[0] is replaced:
                     places[key] = (scanner, lexer[1])
