@@ -152,3 +152,21 @@ def test_a_check_collects_no_garbage_and_gives_the_collector_back(monkeypatch):
     result = CliRunner().invoke(main, ["check", "--no-cache", SPECS])
     assert result.exit_code == 0 and seen == [False]  # off while the check runs
     assert gc.isenabled()  # on again once the command is done
+
+
+def test_the_entry_imports_the_command_line_without_the_collector_and_turns_it_back_on(monkeypatch):
+    import gc
+
+    import okrdsl.cli
+    from okrdsl import _entry
+
+    seen = []
+
+    def command_line(prog_name):
+        seen.append(gc.isenabled())
+
+    monkeypatch.setattr(okrdsl.cli, "main", command_line)
+    monkeypatch.setattr(gc, "disable", lambda: seen.append("disabled"))
+    monkeypatch.setattr(_entry.signal, "signal", lambda *args: None)  # this process keeps its handlers
+    _entry.main()
+    assert seen == ["disabled", True] and gc.isenabled()  # on again before any command runs
