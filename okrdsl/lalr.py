@@ -14,11 +14,12 @@ okrdsl.tree's `Tree` and `Token`:
   priority also matches is not a branch of its own, as in lark: the regex's token is
   retyped when its text is the keyword (a dict lookup here, a regex in lark). Which
   branches each state's lexer has, and what it retypes, is worked out when the tables
-  are made (`_lexers_of`), not on every run. A state's scanner first tries its branches one by one (str.startswith for a keyword, each regex
-  terminal's own pattern, compiled once for all states); once it has served `HOT`
-  tokens it is compiled to lark's alternation, shared by the states with the same
-  branches. A small check compiles only the terminals' own patterns; a large file
-  runs on the alternations.
+  are made (`_lexers_of`), not on every run. A state's scanner first tries its
+  branches one by one (str.startswith for a keyword, each regex terminal's own
+  pattern, compiled once for all states); once it has served `HOT` tokens it is
+  compiled to lark's alternation, shared by the states with the same branches. A
+  small check compiles only the terminals' own patterns; a large file runs on the
+  alternations.
 - Runs of ignored spaces are skipped by the same regex as the token after them, when
   no other terminal can begin with a character the ignored pattern begins with
   (worked out from the terminals' regexes, see `_may_start_with`).
