@@ -22,7 +22,7 @@ import unicodedata
 def _lines() -> dict[str, str]:
     """The mappings as shipped, split but not decoded: each code point's prototype by the
     code point, both in upper-case hexadecimal as the file writes them ("05AD": "0596")."""
-    # Beside this module, as grammar.tables_path finds the parser's tables: importlib.resources
+    # Beside this module, as grammar._tables_file finds the parser's tables: importlib.resources
     # would import pathlib and zipfile for one file that an installed okrdsl always has on disk.
     with open(os.path.join(os.path.dirname(__file__), "data", "confusables.txt"), encoding="utf-8") as file:
         text = file.read()
