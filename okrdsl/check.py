@@ -230,7 +230,8 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
                 outcomes[index] = store.get(entry_key, config_of, store.digest)
         if outcomes[index] is None:
             pending.append((index, path, its_root, entry_key))
-    checked = _check_each([(path, its_root) for _, path, its_root, _ in pending], settings, opted, jobs)
+    checked = _check_each([(path, its_root, entry_key is not None) for _, path, its_root, entry_key in pending],
+                          settings, opted, jobs)
     for (index, _, its_root, entry_key), outcome in zip(pending, checked):
         outcomes[index] = outcome
         if entry_key is not None:
@@ -251,39 +252,52 @@ def check_files(paths, select=(), ignore=(), root: str | None = None, settings: 
     return Checked(tuple(kept), sources, frozenset(loaded | set(settings.sources)), len(counted), settings)
 
 
-def check_one(path: str, root: str, settings: Settings, opted=(), memo: dict | None = None):
+def check_one(path: str, root: str, settings: Settings, opted=(), memo: dict | None = None,
+              cached: bool = True):
     """The outcome (okrdsl.cache.Outcome) of checking one file with what it includes: every
-    finding after its suppressions, before any selection."""
-    from okrdsl.cache import Outcome, config_digest, file_digest
-    from okrdsl.resolve import include_path
+    finding after its suppressions, before any selection. Unless it is to be `cached`, what
+    only the result cache reads is left out: the digests of the files read and of their
+    configuration (hashing them, and importing hashlib, was 4 ms of a small check)."""
+    from okrdsl.cache import Outcome
 
     workspace = _workspace(settings)
     load_workspace([(path, root)], workspace, memo)
     found, warnings = suppress(workspace.files, workspace.sources, workspace.all_diagnostics()
                                + run_rules(workspace, opted))
+    read, configs = _digests(workspace, settings) if cached else ((), ())
+    counted = tuple(workspace.files) + tuple(sorted(workspace.unreadable - set(workspace.files)))
+    return Outcome(tuple(sorted(set(found + warnings), key=Diagnostic.sort_key)), read,
+                   tuple(workspace.files), counted, configs)
+
+
+def _digests(workspace: Workspace, settings: Settings) -> tuple[tuple, tuple]:
+    """What a cache entry is checked against: the digest of each file a check read (None for an
+    include that could not be read), and of each loaded file's configuration."""
+    from okrdsl.cache import config_digest, file_digest
+    from okrdsl.resolve import include_path
+
     read = {name: file_digest(name) for name in workspace.files}
     for name, loaded in workspace.files.items():
         for include in loaded.spec.includes:
             target = workspace.key(include_path(name, include.path))
             read.setdefault(target, file_digest(target) if target in workspace.unreadable else None)
-    counted = tuple(workspace.files) + tuple(sorted(workspace.unreadable - set(workspace.files)))
     configs = tuple((name, config_digest(settings.for_path(name))) for name in workspace.files)
-    return Outcome(tuple(sorted(set(found + warnings), key=Diagnostic.sort_key)), tuple(read.items()),
-                   tuple(workspace.files), counted, configs)
+    return tuple(read.items()), configs
 
 
 _SHARED: tuple | None = None  # (settings, opted) for forked workers: a Settings is not pickled
 
 
-def _check_each(files: list[tuple[str, str]], settings: Settings, opted, jobs: int | None) -> list:
-    """The outcome of each file, in order: in worker processes when there are enough files."""
+def _check_each(files: list[tuple[str, str, bool]], settings: Settings, opted, jobs: int | None) -> list:
+    """The outcome of each file (path, project root, whether it is to be cached), in order: in
+    worker processes when there are enough files."""
     global _SHARED
     workers = _workers(len(files), jobs)
     if workers > 1:
         import multiprocessing  # only to check in parallel: its import costs as much as a small file's check
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         memo: dict = {}  # files included by many (a roles catalogue) are parsed once
-        return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]
+        return [check_one(path, its_root, settings, opted, memo, cached) for path, its_root, cached in files]
     from concurrent.futures import ProcessPoolExecutor
 
     # Forked workers start with okrdsl imported and the settings of this run.
@@ -297,10 +311,10 @@ def _check_each(files: list[tuple[str, str]], settings: Settings, opted, jobs: i
         _SHARED = None
 
 
-def _check_chunk(files: list[tuple[str, str]]) -> list:
+def _check_chunk(files: list[tuple[str, str, bool]]) -> list:
     settings, opted = _SHARED
     memo: dict = {}
-    return [check_one(path, its_root, settings, opted, memo) for path, its_root in files]
+    return [check_one(path, its_root, settings, opted, memo, cached) for path, its_root, cached in files]
 
 
 def _workers(count: int, jobs: int | None) -> int:

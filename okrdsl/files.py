@@ -194,8 +194,6 @@ GLOB_CHARACTERS = frozenset("*?[")
 def expand(paths) -> tuple[list[str], list[Diagnostic]]:
     """`paths` with each quoted glob (`'specs/**/*.okrp'`: glob characters, and no file or
     folder of that name) replaced by the folders and .okrp files it matches, in sorted order."""
-    import glob
-
     found: list[str] = []
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -203,6 +201,8 @@ def expand(paths) -> tuple[list[str], list[Diagnostic]]:
         if "\0" in path or not GLOB_CHARACTERS & set(path) or os.path.lexists(path):
             found.append(path)
             continue
+        import glob  # only for a pattern
+
         matched = [p for p in sorted(glob.glob(path, recursive=True)) if os.path.isdir(p) or p.endswith(SUFFIX)]
         if not matched:
             problems.append(_problem(path, codes.FILE_NOT_FOUND, f"no such file or folder: {path} matches nothing",

@@ -7,8 +7,9 @@ package as okrdsl/data/parser.json (JSON, never a pickle), made by
 okrdsl.lalr's fast parser needs (`fast_parser()` reads that line alone, in about a
 millisecond); its second is lark's own serialised parser, which `parser()` loads only
 when a file has a syntax error to explain (or for `okrdsl fmt`). The header records
-the SHA-256 of the grammar the file was made from and the lark version that made it:
-when either differs from what is installed (a grammar edited in a source checkout,
+the text of the grammar the file was made from (compared whole: no hash, and so no
+hashlib to import, which alone takes 3 ms) and the lark version that made it: when
+either differs from what is installed (a grammar edited in a source checkout,
 another lark release), the tables are built from the grammar as before, so okrdsl is
 never wrong, only slower until the file is made again. tests/test_grammar.py fails
 while the file is stale.
@@ -17,7 +18,6 @@ while the file is stale.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # lark is imported where its parser is loaded or built
 
 GRAMMAR_NAME = "okrp.lark"
 TABLES_NAME = "parser.json"
-TABLES_FORMAT = 3
+TABLES_FORMAT = 4
 
 # How the grammar is turned into a parser. Positions come from the tokens (build.py
 # reads them there), so lark does not propagate them to every tree node: that alone
@@ -114,10 +114,6 @@ def build_parser(text: str) -> Lark:
     return Lark(text, postlex=Postlexer(), **OPTIONS)
 
 
-def grammar_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 _VERSION = re.compile(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
@@ -146,7 +142,7 @@ def _header(text: str, path: Path | None = None) -> dict | None:
         with open(path or _tables_file(), encoding="utf-8") as file:
             header = json.loads(file.readline())
         if (not isinstance(header, dict) or header.get("format") != TABLES_FORMAT
-                or header.get("grammar_sha256") != grammar_digest(text)
+                or header.get("grammar") != text
                 or lark_release() is None or header.get("lark") != lark_release()
                 or header.get("options") != OPTIONS):
             return None
@@ -197,7 +193,7 @@ def write_tables(path: Path | None = None) -> Path:
     # The fast parser's tables, read from the parser as it is loaded (its states numbered canonically).
     loaded = json.loads(json.dumps(lark), object_hook=_decode_object)
     fast = tables_of(Lark._load_from_dict(loaded["data"], loaded["memo"], postlex=Postlexer()))
-    header = {"format": TABLES_FORMAT, "grammar_sha256": grammar_digest(text), "lark": lark_release(),
+    header = {"format": TABLES_FORMAT, "grammar": text, "lark": lark_release(),
               "options": OPTIONS, "fast": fast}
     from okrdsl.files import write_atomic
 

@@ -24,7 +24,6 @@ meets one.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 import unicodedata
@@ -76,6 +75,8 @@ def slug(kind: str, actors: tuple[str, ...], text: str) -> str:
 
 def content_hash(kind: str, actors: tuple[str, ...], text: str) -> str:
     """A short hash of an item's whole content; white space between words does not count."""
+    import hashlib  # here: its import takes 3 ms, and most items have a slug
+
     whole = "\0".join((kind, *actors, " ".join(text.split())))
     return hashlib.sha256(whole.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
 
