@@ -10,10 +10,9 @@ from okrdsl import codes, ir
 from okrdsl.calendar import FIRST_YEAR, LAST_YEAR, days_in_month
 from okrdsl.limits import MAX_EVERY, MAX_NUMBER_DIGITS, MAX_OFFSET_DAYS, MAX_OFFSET_WEEKS
 from okrdsl.source import Span
-from okrdsl.tree import Token, Tree, all_tokens, token_of, tree_of, trees_of
+from okrdsl.tree import Token, Tree, all_tokens, token_of, tree_of
 
 _UNIT_DAYS = {"d": 1, "w": 7}
-_SIGN = re.compile(r"\s*([+-])\s*")  # `end + 1w` is written end+1w
 _CALENDAR_WORD = re.compile(r"^(week|month)\s*", re.IGNORECASE)
 # What a number too large to read (OKR026) stands for: past every limit, and too many days
 # for any date (calendar.shift gives None), so what is counted from it stays undated.
@@ -125,24 +124,27 @@ class TimeBuilder:
     def point(self, tree: Tree) -> ir.Moment:
         """A moment (`-4w`, `end+1w`, `middle`, `review + 2d`, `end of lock`) or a calendar
         week or month (`week -2`, `month 1`), as a Moment."""
-        tokens = list(all_tokens(tree))
-        text = self.shared(_SIGN.sub(r"\1", " ".join(t.value for t in tokens)))
+        tokens = all_tokens(tree)
+        text = self.shared(_moment_text(tokens))
         span = self.between(tokens[0], tokens[-1])  # self.span(tree), from the tokens at hand
         if tree.data in ("week", "month"):
             return self.calendar(tree, _CALENDAR_WORD.sub(r"\1 ", text), span)
         text = text.lstrip("+")
-        offset = tree_of(tree, "offset")
         days, months, too_large = 0, 0, False
         hint = f"okrdsl schedules offsets of up to {MAX_OFFSET_WEEKS}w"
-        for shift in trees_of(offset, "shift") if offset is not None else ():
-            sign = -1 if token_of(shift, "SIGN").value == "-" else 1
-            shift_months, shift_days = self.duration(token_of(shift, "DURATION"), hint)
-            too_large = too_large or shift_days is None
-            days += sign * (TOO_LARGE if shift_days is None else shift_days)
-            months += sign * shift_months
+        item = None
+        for index, token in enumerate(tokens):  # read from the tokens: a shift is a SIGN, then a DURATION
+            if token.type == "DURATION":
+                sign = -1 if tokens[index - 1].value == "-" else 1
+                shift_months, shift_days = self.duration(token, hint)
+                too_large = too_large or shift_days is None
+                days += sign * (TOO_LARGE if shift_days is None else shift_days)
+                months += sign * shift_months
+            elif token.type == "IDENT":
+                item = token
         if abs(days) + abs(months) * 31 > MAX_OFFSET_DAYS and not too_large:
-            self.report(codes.OUT_OF_RANGE, offset, f"{text} is more than 10 years away from its anchor", hint=hint)
-        item = token_of(tree, "IDENT")
+            self.report(codes.OUT_OF_RANGE, tree_of(tree, "offset"), f"{text} is more than 10 years away from its anchor",
+                        hint=hint)
         return ir.Moment(_ANCHORS[tree.data], days, self.name(item) if item is not None else None, text,
                          span, offset_months=months)
 
@@ -177,6 +179,20 @@ _RECUR_ON = ("on_weekday", "on_day", "on_nth")
 TIME_WORDS = {"start": "the quarter's first day", "end": "the quarter's last day",
                "middle": "the middle of the quarter", "week": "a calendar week", "month": "a calendar month"}
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _moment_text(tokens: list[Token]) -> str:
+    """A moment as it is shown: its words one space apart, but none around a sign (`end + 1w`
+    is end+1w, `week - 2` week-2)."""
+    text = before = tokens[0].value
+    for token in tokens[1:]:
+        value = token.value
+        text += value if before in _SIGNS or value in _SIGNS else " " + value
+        before = value
+    return text
+
+
+_SIGNS = ("+", "-")
 
 
 def weekday_named(written: str) -> ir.Weekday:

@@ -112,12 +112,34 @@ def tree_of(tree: Tree, data: str) -> Tree | None:
     return None
 
 
-def all_tokens(tree: Tree):
+def by_kind(tree: Tree) -> dict[str, list]:
+    """The children of a tree by kind (a subtree's rule name, a token's type), each kind's in
+    order: for a node read for several kinds, one pass over its children instead of one each."""
+    found: dict[str, list] = {}
+    for child in tree.children:
+        kind = child.data if isinstance(child, Tree) else child.type
+        if kind in found:
+            found[kind].append(child)
+        else:
+            found[kind] = [child]
+    return found
+
+
+def first(kinds: dict[str, list], kind: str):
+    """The first child of a `kind` in a by_kind() grouping, or None."""
+    found = kinds.get(kind)
+    return found[0] if found else None
+
+
+def all_tokens(tree: Tree) -> list[Token]:
+    """Every token of a tree that is not layout (a newline, an indent), in order."""
+    found = []
     for child in tree.children:
         if isinstance(child, Tree):
-            yield from all_tokens(child)
+            found += all_tokens(child)
         elif child.type not in _LAYOUT:
-            yield child
+            found.append(child)
+    return found
 
 
 def edge_tokens(tree: Tree) -> tuple[Token, Token] | None:
