@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # lark is imported where its parser is loaded or built
 
 GRAMMAR_NAME = "okrp.lark"
 TABLES_NAME = "parser.json"
-TABLES_FORMAT = 4
+TABLES_FORMAT = 5
 
 # How the grammar is turned into a parser. Positions come from the tokens (build.py
 # reads them there), so lark does not propagate them to every tree node: that alone

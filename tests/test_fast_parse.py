@@ -4,6 +4,7 @@ generated, mutated and random texts."""
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -123,6 +124,24 @@ def test_scanners_branch_by_branch_and_compiled_find_the_same_tokens(monkeypatch
             assert done is None, name
         else:
             assert done is not None and differences(expected, done[0]) == [], name
+
+
+# Latin letters and signs, and characters that match others when case is ignored (the long s
+# matches s, the Kelvin sign k), spaces of other kinds, curly quotes.
+CHARACTERS = [chr(code) for code in range(0x250)] + list("\u017f\u212a\u2007\u202f\u201c\u201d\u0130\u0131")
+
+
+def test_each_guard_holds_every_character_its_terminal_may_begin_with():
+    """A compiled scanner skips a branch where the next character is not among those its terminal
+    can begin with (lalr._starts_of); they agree with lalr._may_start_with, read another way."""
+    tables = fast_parser()
+    assert {"_NL", "STRING", "SIGN", "WEEKDAY"} <= tables._starts.keys()
+    for name, (chars, ignore_case) in tables._starts.items():
+        guard = re.compile(tables._guarded(name))
+        regexp = tables._terminals[name].regexp
+        assert not [c for c in CHARACTERS if lalr._may_start_with(regexp, {c}) and not guard.match(c)], name
+    assert lalr._starts_of(r"\d+") is None and lalr._starts_of("a?") is None  # many, or none at all
+    assert lalr._starts_of("(?i:mon|tue)") == ("mt", True)
 
 
 def test_a_parser_built_from_the_grammar_is_driven_alike():
