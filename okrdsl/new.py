@@ -31,8 +31,9 @@ from okrdsl.source import Source, Span
 
 PLACEHOLDER = "fill-in"
 _PLACEHOLDER = re.compile(r"fill-in(?::\S*)?", re.IGNORECASE)
-_MENTION = re.compile(r"\bFY(\d{4}|\d{2})([ -]?)Q([1-4])\b", re.IGNORECASE)
-_STRING = re.compile(r'"(?:[^"\\\r\n]|\\.)*+"|\u201c[^\u201d\r\n]*\u201d')
+# Compiled where used (re keeps them): a check imports this module for its placeholders only.
+_MENTION = r"\bFY(\d{4}|\d{2})([ -]?)Q([1-4])\b"
+_STRING = r'"(?:[^"\\\r\n]|\\.)*+"|\u201c[^\u201d\r\n]*\u201d'
 
 Edit = tuple[int, int, str]
 
@@ -105,7 +106,7 @@ def next_quarter(source: Source, spec: ir.Spec, quarter: str | None = None,
     def retitle(string: Span | None) -> None:
         if string is not None:
             written = text[string.start:string.end]
-            changed = _MENTION.sub(lambda m: _mention(m, old, year, number), written)
+            changed = re.compile(_MENTION, re.IGNORECASE).sub(lambda m: _mention(m, old, year, number), written)
             if changed != written:
                 edits.append((string.start, string.end, changed))
 
@@ -168,7 +169,7 @@ def _links(source: Source, process: ir.Process, old: ir.Quarter, retitle) -> lis
 
 
 def _names_quarter(title: str, old: ir.Quarter) -> bool:
-    return any(_is(m, old) for m in _MENTION.finditer(title))
+    return any(_is(m, old) for m in re.compile(_MENTION, re.IGNORECASE).finditer(title))
 
 
 def _is(match: re.Match, old: ir.Quarter) -> bool:
@@ -191,7 +192,7 @@ def _string_after(source: Source, start: int, directly: bool = False) -> Span | 
     that follows after nothing but spaces), as a span; None when there is none."""
     line_end = source.text.find("\n", start)
     line_end = len(source.text) if line_end < 0 else line_end
-    match = _STRING.search(source.text, start, line_end)
+    match = re.compile(_STRING).search(source.text, start, line_end)
     if match is None or (directly and source.text[start:match.start()].strip()):
         return None
     return source.span(match.start(), match.end())
