@@ -336,7 +336,8 @@ def counted_from(item: ir.Item) -> ir.Moment | None:
         return item.start
     if isinstance(ir.time_of(item), ir.Recurrence):
         return None
-    return next(moments(item), None)
+    found = moments(item)
+    return found[0] if found else None
 
 
 def has_date(item: ir.Item) -> bool:

@@ -157,22 +157,23 @@ def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
                     yield from key_result.owners
 
 
-def moments(item: ir.Item) -> Iterator[ir.Moment]:
+def moments(item: ir.Item) -> tuple[ir.Moment, ...]:
     """Every moment in an item's time: its `at`, its window's bounds, the `from` and
-    `until` of a cadence or recurring meeting."""
+    `until` of a cadence or recurring meeting. A tuple rather than a generator: the
+    resolver and the rules ask it of every item, and most have one moment."""
     when = ir.time_of(item)
     if isinstance(when, ir.At):
-        yield when.moment
-    elif isinstance(when, ir.Within):
-        yield when.after
-    elif isinstance(when, ir.During):
-        yield when.period
-    elif isinstance(when, ir.Between):
-        yield when.first
-        yield when.last
+        return (when.moment,)
+    if isinstance(when, ir.Within):
+        return (when.after,)
+    if isinstance(when, ir.During):
+        return (when.period,)
+    if isinstance(when, ir.Between):
+        return (when.first, when.last)
     ranged = when if isinstance(when, ir.Recurrence) else item if isinstance(item, ir.Cadence) else None
-    if ranged is not None:
-        yield from (moment for moment in (ranged.start, ranged.until) if moment is not None)
+    if ranged is None:
+        return ()
+    return tuple(moment for moment in (ranged.start, ranged.until) if moment is not None)
 
 
 def placements(item: ir.Item) -> Iterator[ir.Name]:
