@@ -143,15 +143,16 @@ class Resolver:
                 return named
         return None
 
-    def _depends_on(self, item: ir.Item):
+    def _depends_on(self, item: ir.Item) -> tuple[ir.Moment, ...]:
         """The moments an item's dates count from: its own, and for an item placed in a
         recurring meeting, the meeting's `from` and `until`."""
-        yield from moments(item)
+        own = moments(item)
         meeting = ir.placed_in(ir.time_of(item))
         if meeting is not None and self.placing:
             named = self.by_name.get(meeting.value)
             if isinstance(named, ir.Meeting) and isinstance(named.when, ir.Recurrence):
-                yield from moments(named)
+                return own + moments(named)
+        return own
 
     def _compute(self, item: ir.Item) -> datetime.date | None:
         """The raw date of `item`, once the dates it counts from are known."""
@@ -246,9 +247,9 @@ class Resolver:
         """Whether a date written beside a relative time is the one it gives (moved off a
         weekend or not), or for a calendar week or month, falls inside it; always true when
         none is written."""
-        when = ir.time_of(item)
-        if not isinstance(when, ir.At) or when.date is None:
+        if not _written_beside(item):
             return True
+        when = item.when
         if self.raw(item) is None:
             return True
         base = self.moment(when.moment)  # the time itself, before any placement in a meeting
@@ -273,14 +274,16 @@ class Resolver:
 
     def date(self, item: ir.Item) -> datetime.date | None:
         """The date people see: the raw date moved off a weekend, or the one written. Every
-        rule asks it of every item, so it is kept once nothing waits: while items wait, asking
-        may find a loop (see `named`), and the answer must be worked out each time."""
+        rule asks it of every item, and every relative time of the item it counts from, so
+        it is kept once it cannot change: once nothing waits, or once the item's raw date is
+        known and no date is written beside its time. Else, while items wait, asking may
+        find a loop (see `named`: a date written beside a time is checked against the
+        time), and the answer must be worked out each time."""
         key = id(item)
         if key in self.shown:
             return self.shown[key]
-        idle = not self.waiting
         day = self.adjust(self.raw(item), item)
-        if idle:
+        if not self.waiting or key in self.dates and not _written_beside(item):
             self.shown[key] = day
         return day
 
@@ -338,6 +341,12 @@ def counted_from(item: ir.Item) -> ir.Moment | None:
         return None
     found = moments(item)
     return found[0] if found else None
+
+
+def _written_beside(item: ir.Item) -> bool:
+    """Whether a date is written beside the item's relative time (`at -6w on 2021-09-20`)."""
+    when = ir.time_of(item)
+    return isinstance(when, ir.At) and when.date is not None
 
 
 def has_date(item: ir.Item) -> bool:

@@ -121,17 +121,15 @@ def _works(item) -> Iterable:
     return ()
 
 
-def _walk(item) -> Iterator:
-    """_works of an item with tasks (or a meeting's fallback), with a list, not recursion."""
-    pending = [item]
+def _walk(item) -> list:
+    """_works of an item with tasks (or a meeting's fallback), with a list, not recursion:
+    what is walked is a step, a cadence or a task, and what it holds are tasks."""
+    found, pending = [], [item]
     while pending:
         current = pending.pop()
-        if isinstance(current, (ir.Step, ir.Cadence, ir.Permission, ir.Task)):
-            yield current
-        if isinstance(current, ir.Meeting) and current.fallback is not None:
-            pending.append(current.fallback)
-        if isinstance(current, (ir.Step, ir.Cadence, ir.Task)):
-            pending.extend(reversed(current.tasks))
+        found.append(current)
+        pending.extend(reversed(current.tasks))
+    return found
 
 
 def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
@@ -147,8 +145,7 @@ def role_references(spec: ir.Spec) -> Iterator[ir.Name]:
             yield from item.attendees
         if isinstance(item, ir.Permission):
             yield from item.approvers
-    for text in texts(spec):
-        yield from (ref.name for ref in text.refs if ref.kind == "role")
+    yield from _inline(spec, "role")
     for okr_set in spec.okr_sets:
         for objective in okr_set.objectives:
             yield from objective.owners
@@ -185,8 +182,16 @@ def placements(item: ir.Item) -> Iterator[ir.Name]:
 
 def text_references(spec: ir.Spec) -> Iterator[ir.Name]:
     """Every `#id` in free text: it may name an artifact, a meeting or a step."""
+    return _inline(spec, "item")
+
+
+def _inline(spec: ir.Spec, kind: str) -> Iterator[ir.Name]:
+    """The names of a spec's inline references of one kind ("role" for `@PM`, "item" for `#id`),
+    in the order of `texts`."""
     for text in texts(spec):
-        yield from (ref.name for ref in text.refs if ref.kind == "item")
+        for ref in text.refs:
+            if ref.kind == kind:
+                yield ref.name
 
 
 def timing_references(spec: ir.Spec) -> Iterator[ir.Name]:
