@@ -105,9 +105,10 @@ def not_in_meeting(context: Context):
                               "give the meeting a range that covers this time, or change the time")
                 continue
             when = item.when if isinstance(item, (ir.Step, ir.Meeting)) else None
+            if not isinstance(when, ir.At) or when.meeting is None or when.date is None:
+                continue
             placed = resolver.date(item)
-            if isinstance(when, ir.At) and when.meeting is not None and when.date is not None and placed is not None \
-                    and resolver.written_holds(item) and placed != when.date:
+            if placed is not None and resolver.written_holds(item) and placed != when.date:
                 yield Finding(when.meeting.span, f'the first "{when.meeting.value}" on or after {when.moment.text} '
                               f"falls on {placed}, not on {when.date} as written",
                               f"write on {placed}, or leave the date out")

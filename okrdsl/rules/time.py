@@ -38,8 +38,10 @@ def dated_files(context: Context):
 
 
 def _comparable(item: ir.Item, real: bool) -> bool:
+    if real:
+        return True
     when = ir.time_of(item)
-    return real or not (isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None)
+    return not (isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None)
 
 
 def _describe(item: ir.Item) -> str:
@@ -91,9 +93,10 @@ def out_of_order(context: Context):
         for phase in file.spec.phases:
             previous = None
             for item in phase.items:
+                if isinstance(item, (ir.Permission, ir.Cadence)) or recurs(item) or not _comparable(item, real):
+                    continue
                 day = resolver.date(item)
-                if day is None or isinstance(item, (ir.Permission, ir.Cadence)) or recurs(item) \
-                        or not _comparable(item, real):
+                if day is None:
                     continue
                 if previous is not None and day < previous[1]:
                     yield Finding(_when_span(item), f"{_describe(item)} falls on {day}, before "
@@ -132,10 +135,11 @@ def after_too_early(context: Context):
     for file, resolver, real in dated_files(context):
         ordered: dict = {}  # the earliest day of each item that is only ordered
         for item in file.spec.items():
-            day = resolver.date(item) if _comparable(item, real) else None
-            if isinstance(ir.time_of(item), _WINDOWS):
+            after = ir.after_of(item)
+            if not after or isinstance(ir.time_of(item), _WINDOWS):
                 continue  # a window may start before its dependency; OKR204 checks its due date
-            for name in ir.after_of(item):
+            day = resolver.date(item) if _comparable(item, real) else None
+            for name in after:
                 before = file.scope.items.get(name.value)
                 before_day = _earliest(before.node, file, resolver, real, ordered) if before else None
                 if day is not None and before_day is not None and before_day > day:
