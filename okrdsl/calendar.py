@@ -36,7 +36,7 @@ def shift(day: datetime.date | None, days: int) -> datetime.date | None:
     if day is None:
         return None
     try:
-        return day + datetime.timedelta(days=days)
+        return day + datetime.timedelta(days)
     except OverflowError:
         return None
 
