@@ -45,13 +45,16 @@ class Finding:
 class File:
     """A file that loaded without errors. `visible` is what it sees in reading order (its
     includes, then itself). `complete` is false when something it includes is missing or
-    broken: its scope then lacks names, so "not declared" would mislead."""
+    broken: its scope then lacks names, so "not declared" would mislead. `items` are the
+    spec's steps, meetings, cadences and permissions (ir.Spec.items), listed once: most
+    rules walk them all."""
 
     path: str
     spec: ir.Spec
     scope: Scope
     complete: bool = True
     visible: tuple[ir.Spec, ...] = ()
+    items: tuple[ir.Item, ...] = ()
 
 
 @define
@@ -67,7 +70,8 @@ class Context:
                 continue
             if path not in self._cache:
                 visible = tuple(self.workspace.visible(path))
-                self._cache[path] = File(path, loaded.spec, scope_of(list(visible)), self._complete(path), visible)
+                self._cache[path] = File(path, loaded.spec, scope_of(list(visible)), self._complete(path), visible,
+                                         tuple(loaded.spec.items()))
             yield self._cache[path]
 
     def _complete(self, path: str) -> bool:

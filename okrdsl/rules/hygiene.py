@@ -131,7 +131,7 @@ def meeting_without_scheduler(context: Context):
             scheduled by ProductOps
     """
     for file in context.files():
-        for item in file.spec.items():
+        for item in file.items:
             if isinstance(item, ir.Meeting) and not item.scheduled_by:
                 yield Finding(item.id.span, f'meeting "{item.id.value}" has no `scheduled by`',
                               "add `scheduled by ROLE` under it")
@@ -159,7 +159,7 @@ def meeting_without_goal(context: Context):
             scheduled by ProductOps
     """
     for file in context.files():
-        for item in file.spec.items():
+        for item in file.items:
             if isinstance(item, ir.Meeting) and not item.goal:
                 yield Finding(item.id.span, f'meeting "{item.id.value}" has no goal', 'add `goal "..."` under it')
 
@@ -319,7 +319,7 @@ def item_without_id(context: Context):
           at -4w as draft: PM drafts the OKRs
     """
     for file in context.files():
-        for item in file.spec.items():
+        for item in file.items:
             if isinstance(item, ir.Meeting) or item.id is not None:
                 continue
             kind = type(item).__name__.lower()

@@ -38,7 +38,7 @@ def impossible_cadence(context: Context):
           every week from start until end: KROwner updates their KRs
     """
     for file, resolver, _ in dated_files(context):
-        for item in file.spec.items():
+        for item in file.items:
             if not recurs(item):
                 continue
             recurrence = item.when if isinstance(item, ir.Meeting) else item
@@ -98,7 +98,7 @@ def not_in_meeting(context: Context):
           between -3w and -2w in weekly: EGroup proposes OKRs for their functions
     """
     for file, resolver, _ in dated_files(context):
-        for item in file.spec.items():
+        for item in file.items:
             reason = resolver.misses.get(id(item))
             if reason is not None:
                 yield Finding(item.when.meeting.span, reason,

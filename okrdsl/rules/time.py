@@ -134,7 +134,7 @@ def after_too_early(context: Context):
     """
     for file, resolver, real in dated_files(context):
         ordered: dict = {}  # the earliest day of each item that is only ordered
-        for item in file.spec.items():
+        for item in file.items:
             after = ir.after_of(item)
             if not after or isinstance(ir.time_of(item), _WINDOWS):
                 continue  # a window may start before its dependency; OKR204 checks its due date
@@ -259,7 +259,7 @@ def impossible_window(context: Context):
           at -4w as late: VPP sends the draft
     """
     for file, resolver, real in dated_files(context):
-        for item in file.spec.items():
+        for item in file.items:
             when = ir.time_of(item)
             if not isinstance(when, _WINDOWS):
                 continue
@@ -311,7 +311,7 @@ def date_mismatch(context: Context):
         if not real:
             continue
         year, number = quarter_for(file.spec)[1:]
-        for item in file.spec.items():
+        for item in file.items:
             when = ir.time_of(item)
             if not isinstance(when, ir.At) or when.date is None or resolver.written_holds(item):
                 continue
@@ -402,7 +402,7 @@ def after_quarter_end(context: Context):
     """
     for file, resolver, real in dated_files(context):
         memo: dict[int, bool] = {}
-        for item in file.spec.items():
+        for item in file.items:
             day = resolver.date(item)
             if day is None or day <= resolver.end or isinstance(item, ir.Cadence) or not _comparable(item, real):
                 continue
@@ -439,7 +439,7 @@ def date_far_from_quarter(context: Context):
           on 2025-01-15: CoS opens the planning issue
     """
     for file, resolver, real in dated_files(context):
-        for item in file.spec.items() if real else ():
+        for item in file.items if real else ():
             far = _far_from_quarter(item, resolver)
             if far is not None:
                 when = ir.time_of(item)
