@@ -149,7 +149,7 @@ class _Builder(TimeBuilder, OkrBuilder):
 
     def role_name(self, token: Token) -> ir.Name:
         """A role as written: a quoted name without its quotes, the span still on the quotes."""
-        return ir.Name(self.shared(unquote(token) if token.type == "STRING" else token.value), self.span(token))
+        return ir.Name(self.shared(unquote(token) if token.type == "STRING" else token.value), self.between(token, token))
 
     def number(self, token: Token, start: int = 0, end: int | None = None, hint: str | None = None) -> int | None:
         """The whole number written in token.value[start:end]. One of more than MAX_NUMBER_DIGITS
@@ -166,18 +166,18 @@ class _Builder(TimeBuilder, OkrBuilder):
         return None
 
     def name(self, token: Token) -> ir.Name:
-        return ir.Name(self.shared(token.value), self.span(token))
+        return ir.Name(self.shared(token.value), self.between(token, token))
 
     def names(self, tree: Tree | None) -> tuple[ir.Name, ...]:
         return tuple(self.name(t) for t in tokens_of(tree, "IDENT")) if tree is not None else ()
 
     def text(self, token: Token) -> ir.Text:
         """Free text (the rest of a line), with its @role and #id references."""
-        return ir.Text(token.value, self.refs(token.value, token.start_pos), self.span(token))
+        return ir.Text(token.value, self.refs(token.value, token.start_pos), self.between(token, token))
 
     def quoted_text(self, token: Token) -> ir.Text:
         """A quoted text that may hold references too (a meeting's goal)."""
-        return ir.Text(unquote(token), self.refs(token.value[1:-1], token.start_pos + 1), self.span(token))
+        return ir.Text(unquote(token), self.refs(token.value[1:-1], token.start_pos + 1), self.between(token, token))
 
     def refs(self, text: str, offset: int) -> tuple[ir.Ref, ...]:
         if "@" not in text and "#" not in text:  # most texts name nothing: no regex for them

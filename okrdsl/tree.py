@@ -150,16 +150,15 @@ def edge_tokens(tree: Tree) -> tuple[Token, Token] | None:
 
 
 def _edge(tree: Tree, forward: bool) -> Token | None:
-    stack = [iter(tree.children if forward else reversed(tree.children))]
-    while stack:
-        for child in stack[-1]:
-            if isinstance(child, Tree):
-                stack.append(iter(child.children if forward else reversed(child.children)))
-                break
-            if child.type not in _LAYOUT:
-                return child
-        else:
-            stack.pop()
+    # Recursive, as deep as the tree (sub-steps nest at most limits.MAX_DEPTH deep); the
+    # first or last child is most often the token itself.
+    for child in tree.children if forward else reversed(tree.children):
+        if isinstance(child, Tree):
+            found = _edge(child, forward)
+            if found is not None:
+                return found
+        elif child.type not in _LAYOUT:
+            return child
     return None
 
 
