@@ -29,7 +29,6 @@ cache, and the check goes on: the cache never makes a check fail.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import stat
 import time
@@ -49,6 +48,8 @@ _SPAN_INTS = ("line", "column", "end_line", "end_column", "start", "end")
 def config_digest(config) -> str:
     """The SHA-256 of a canonical JSON of a configuration (okrdsl.config.Config, attrs):
     every value that can change what a file's check builds or reports."""
+    import json  # where used: a check under --no-cache imports no json (1.5 ms)
+
     values = attrs.asdict(config, recurse=True)
     return digest(json.dumps(values, sort_keys=True, default=str).encode("utf-8"))
 
@@ -95,6 +96,8 @@ def key(version: str, path: str, root: str, content: str, config: str, select, i
     findings name it), its project root, its content's digest, its configuration's digest
     (config_digest), the command line's --select and --ignore (resolved) and the prefixes
     that turn opt-in rules on."""
+    import json
+
     parts = {"format": FORMAT, "version": version, "path": path, "root": _real(root),
              "content": content, "config": config, "select": list(select), "ignore": list(ignore),
              "opted": list(opted)}
@@ -145,6 +148,8 @@ class Cache:
         every file it read is unchanged (`digest_of(path)` gives its file_digest now), and every
         file it loaded still has the configuration it had (`config_of(path)` gives its
         config_digest now); None otherwise."""
+        import json
+
         try:
             with open(self._entry_path(entry_key), encoding="utf-8") as file:
                 stored = json.load(file)
@@ -163,6 +168,8 @@ class Cache:
 
     def put(self, entry_key: str, outcome: Outcome) -> None:
         """Store an outcome; any failure to write is ignored (no cache, same results)."""
+        import json
+
         if not self.writable:
             return
         stored = {"format": FORMAT, "key": entry_key,
@@ -235,6 +242,8 @@ class Stats:
         self._seen: set[str] = set()
 
     def _load(self) -> dict[str, list]:
+        import json
+
         try:
             with open(self.path, encoding="utf-8") as file:
                 stored = json.load(file)
@@ -268,6 +277,8 @@ class Stats:
 
     def save(self) -> None:
         """Write the stats down (OSError when they cannot be)."""
+        import json
+
         if len(self.known) > MAX_CACHED_STATS:
             self.known = {path: mark for path, mark in self.known.items() if path in self._seen}
         os.makedirs(os.path.dirname(self.path), exist_ok=True)

@@ -2,23 +2,26 @@
 
 Building the LALR tables from grammar/okrp.lark takes a few hundred milliseconds,
 more than everything else a small check does. So the analysed parser ships in the
-package as okrdsl/data/parser.json (JSON, never a pickle), made by
-`python -m okrdsl.grammar` from the grammar. Its first line is a header with what
-okrdsl.lalr's fast parser needs (`fast_parser()` reads that line alone, in about a
-millisecond); its second is lark's own serialised parser, which `parser()` loads only
-when a file has a syntax error to explain (or for `okrdsl fmt`). The header records
-the text of the grammar the file was made from (compared whole: no hash, and so no
-hashlib to import, which alone takes 3 ms) and the lark version that made it: when
-either differs from what is installed (a grammar edited in a source checkout,
-another lark release), the tables are built from the grammar as before, so okrdsl is
-never wrong, only slower until the file is made again. tests/test_grammar.py fails
-while the file is stale.
+package, made by `python -m okrdsl.grammar` from the grammar, in two files:
+
+- okrdsl/parser_tables.py holds what okrdsl.lalr's fast parser needs, as a Python
+  module of plain values (`FAST`): a check imports it from Python's compiled cache in
+  half a millisecond, where reading it as JSON took importing json as well (2.5 ms);
+- okrdsl/data/parser.json holds lark's own serialised parser (JSON, never a pickle),
+  which `parser()` loads only when a file has a syntax error to explain (or for
+  `okrdsl fmt`).
+
+Each begins with a header that records the text of the grammar it was made from
+(compared whole: no hash, and so no hashlib to import, which alone takes 3 ms) and the
+lark version that made it: when either differs from what is installed (a grammar
+edited in a source checkout, another lark release), the tables are built from the
+grammar as before, so okrdsl is never wrong, only slower until the files are made
+again. tests/test_grammar.py fails while they are stale.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from typing import TYPE_CHECKING
@@ -30,7 +33,8 @@ if TYPE_CHECKING:  # lark is imported where its parser is loaded or built
 
 GRAMMAR_NAME = "okrp.lark"
 TABLES_NAME = "parser.json"
-TABLES_FORMAT = 5
+TABLES_MODULE = "parser_tables"  # okrdsl/parser_tables.py
+TABLES_FORMAT = 6
 
 # How the grammar is turned into a parser. Positions come from the tokens (build.py
 # reads them there), so lark does not propagate them to every tree node: that alone
@@ -57,6 +61,10 @@ def _grammar_file() -> str:
 
 def _tables_file() -> str:
     return os.path.join(_HERE, "data", TABLES_NAME)
+
+
+def _tables_module_file() -> str:
+    return os.path.join(_HERE, TABLES_MODULE + ".py")
 
 
 def grammar_path() -> Path:
@@ -90,17 +98,28 @@ def fast_parser():
     they are stale (None if that parser is set up in a way the loop does not drive)."""
     from okrdsl.lalr import for_lark
 
-    header = _header(grammar_text())
-    return (_fast_from(header) if header is not None else None) or for_lark(parser())
+    tables = _fast_tables(grammar_text())
+    return (_fast_from(tables) if tables is not None else None) or for_lark(parser())
 
 
-def _fast_from(header: dict):
-    """The fast parser of a current header's tables, or None when they do not read as tables
-    (then lark's parser is loaded, and driven by the same loop)."""
+def _fast_tables(text: str) -> dict | None:
+    """The fast parser's shipped tables (okrdsl/parser_tables.py), if they were made from the
+    grammar `text` with these options by this lark release (None when missing or stale)."""
+    try:
+        from okrdsl import parser_tables
+    except (ImportError, SyntaxError):
+        return None
+    tables = getattr(parser_tables, "FAST", None)
+    return tables if _made_for(getattr(parser_tables, "HEADER", None), text) and isinstance(tables, dict) else None
+
+
+def _fast_from(tables: dict):
+    """The fast parser of current tables, or None when they do not read as tables (then
+    lark's parser is loaded, and driven by the same loop)."""
     from okrdsl.lalr import FastParser
 
     try:
-        return FastParser(header["fast"])
+        return FastParser(tables)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 
@@ -138,28 +157,36 @@ def lark_release() -> str | None:
 def _header(text: str, path: Path | None = None) -> dict | None:
     """The first line of the shipped tables, if they were made from the grammar `text` with
     these options by this lark release (None when missing, damaged or stale)."""
+    import json  # where used: a check that meets no syntax error imports no json (1.5 ms)
+
     try:
         with open(path or _tables_file(), encoding="utf-8") as file:
             header = json.loads(file.readline())
-        if (not isinstance(header, dict) or header.get("format") != TABLES_FORMAT
-                or header.get("grammar") != text
-                or lark_release() is None or header.get("lark") != lark_release()
-                or header.get("options") != OPTIONS):
-            return None
-        return header
     except (OSError, ValueError):
         return None
+    return header if _made_for(header, text) else None
+
+
+def _made_for(header, text: str) -> bool:
+    """Whether a header says its tables were made from the grammar `text`, with these options,
+    by the installed lark release, in the format this module reads."""
+    return (isinstance(header, dict) and header.get("format") == TABLES_FORMAT and header.get("grammar") == text
+            and lark_release() is not None and header.get("lark") == lark_release()
+            and header.get("options") == OPTIONS)
 
 
 def tables_current() -> bool:
     """Whether the shipped tables serve the installed grammar and lark release (else lark
     builds the parser on every run: see the module docstring)."""
-    return _header(grammar_text()) is not None
+    text = grammar_text()
+    return _header(text) is not None and _fast_tables(text) is not None
 
 
 def load_tables(text: str, path: Path | None = None) -> Lark | None:
     """The parser from the shipped tables, or None when they are missing, unreadable, or were
     made from another grammar, with other options or by another lark release."""
+    import json
+
     from lark import Lark
 
     from okrdsl.postlex import Postlexer
@@ -175,9 +202,13 @@ def load_tables(text: str, path: Path | None = None) -> Lark | None:
         return None
 
 
-def write_tables(path: Path | None = None) -> Path:
-    """Analyse the grammar and write the tables that `fast_parser()` and `parser()` load
-    (`python -m okrdsl.grammar`)."""
+def write_tables(path: Path | None = None, module: Path | None = None) -> Path:
+    """Analyse the grammar and write the tables that `parser()` and `fast_parser()` load
+    (`python -m okrdsl.grammar`): lark's to `path` (okrdsl/data/parser.json), the fast
+    parser's to `module` (okrdsl/parser_tables.py; beside `path` when only that is given).
+    Returns `path`."""
+    import json
+
     from lark import Lark
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
@@ -193,14 +224,28 @@ def write_tables(path: Path | None = None) -> Path:
     # The fast parser's tables, read from the parser as it is loaded (its states numbered canonically).
     loaded = json.loads(json.dumps(lark), object_hook=_decode_object)
     fast = tables_of(Lark._load_from_dict(loaded["data"], loaded["memo"], postlex=Postlexer()))
-    header = {"format": TABLES_FORMAT, "grammar": text, "lark": lark_release(),
-              "options": OPTIONS, "fast": fast}
+    header = {"format": TABLES_FORMAT, "grammar": text, "lark": lark_release(), "options": OPTIONS}
+    from pprint import pformat
+
     from okrdsl.files import write_atomic
 
     target = path or tables_path()
+    if module is None:
+        module = os.path.join(os.path.dirname(target), TABLES_MODULE + ".py") if path else _tables_module_file()
     write_atomic(str(target), "".join(json.dumps(part, separators=(",", ":"), sort_keys=True) + "\n"
                                       for part in (header, lark)))
+    write_atomic(str(module), _TABLES_MODULE_DOC + f"HEADER = {pformat(header, width=100)}\n\n"
+                              f"FAST = {pformat(fast, width=100)}\n")
     return target
+
+
+_TABLES_MODULE_DOC = '''"""The fast parser's tables (okrdsl.lalr), made by `python -m okrdsl.grammar` from
+grammar/okrp.lark with lark's analysis: do not edit. Plain values in a module, so that a check
+reads them from Python's compiled cache (see okrdsl/grammar.py). HEADER says what they were made
+from; okrdsl.grammar uses them only while it holds.
+"""
+
+'''
 
 
 def _canonical(table: dict) -> dict:

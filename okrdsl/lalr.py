@@ -32,9 +32,8 @@ okrdsl.tree's `Tree` and `Token`:
   lark's. An inlined _rule's reduction gives its parent the list of its children, not a
   tree that lark makes only for the parent to take apart (half of a large file's nodes).
 
-`tables_of` reads all this from a lark parser as plain data: okrdsl.grammar ships it in
-the first line of okrdsl/data/parser.json, so a run with no syntax error never loads
-lark's own parser.
+`tables_of` reads all this from a lark parser as plain data: okrdsl.grammar ships it as
+okrdsl/parser_tables.py, so a run with no syntax error never loads lark's own parser.
 
 Whatever this loop does not expect (a character no terminal matches, a token the
 state does not accept, an indentation error, a joined word, an early end) makes it

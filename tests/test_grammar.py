@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lark import Lark
 
-from okrdsl.grammar import (build_parser, grammar_text, keywords, lark_release, load_tables, parser,
-                            tables_path, write_tables)
+from okrdsl.grammar import (_fast_tables, build_parser, grammar_text, keywords, lark_release, load_tables, parser,
+                            tables_current, tables_path, write_tables)
 from okrdsl.postlex import Postlexer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,17 +30,21 @@ def test_keywords_are_the_words_the_docs_promise():
             "allow", "at", "on", "within", "ongoing", "after", "as", "end", "start"} <= keywords()
 
 
-# The analysed parser ships as okrdsl/data/parser.json (see okrdsl/grammar.py).
+# The analysed parser ships as okrdsl/data/parser.json and okrdsl/parser_tables.py (see okrdsl/grammar.py).
+MODULE = ROOT / "okrdsl" / "parser_tables.py"
+
 
 def test_the_shipped_parser_tables_are_current(tmp_path):
-    """Fails when grammar/okrp.lark changed and the tables were not made again:
-    run `python -m okrdsl.grammar` and commit okrdsl/data/parser.json."""
+    """Fails when grammar/okrp.lark changed and the tables were not made again: run
+    `python -m okrdsl.grammar` and commit okrdsl/data/parser.json and okrdsl/parser_tables.py."""
     shipped = json.loads(tables_path().read_text(encoding="utf-8").split("\n")[0])
     assert shipped["grammar"] == grammar_text(), "stale tables: run python -m okrdsl.grammar"
     made = write_tables(tmp_path / "parser.json")
     if shipped["lark"] == lark_release():
         assert made.read_bytes() == tables_path().read_bytes(), "stale tables: run python -m okrdsl.grammar"
+        assert (tmp_path / "parser_tables.py").read_bytes() == MODULE.read_bytes(), "stale tables: run python -m okrdsl.grammar"
         assert load_tables(grammar_text()) is not None
+        assert tables_current()
     else:  # another lark release (the lowest the pin allows, in CI): the tables are built instead
         assert load_tables(grammar_text()) is None
         assert parser().parse('roles\n  PM "Product Manager"\n') is not None
@@ -68,6 +72,7 @@ def test_the_tables_parse_as_the_grammar_does(tmp_path):
 
 def test_tables_made_from_another_grammar_or_damaged_are_not_used(tmp_path):
     assert load_tables(grammar_text() + "\n// edited\n") is None
+    assert _fast_tables(grammar_text() + "\n// edited\n") is None
     damaged = tmp_path / "parser.json"
     damaged.write_text(tables_path().read_text(encoding="utf-8")[:1000], encoding="utf-8")
     assert load_tables(grammar_text(), damaged) is None
@@ -91,7 +96,7 @@ def test_a_header_whose_tables_do_not_read_gives_way_to_lark_s_parser(monkeypatc
     import okrdsl.grammar
     from okrdsl.lalr import FastParser
 
-    monkeypatch.setattr(okrdsl.grammar, "_header", lambda text, path=None: {"fast": {"terminals": [["X", "?"]]}})
+    monkeypatch.setattr(okrdsl.grammar, "_fast_tables", lambda text: {"terminals": [["X", "?"]]})
     okrdsl.grammar.fast_parser.cache_clear()
     try:
         fast = okrdsl.grammar.fast_parser()

@@ -36,6 +36,7 @@ def test_the_wheel_contains_the_grammar(wheel):
     assert grammar == (ROOT / "grammar" / "okrp.lark").read_text(encoding="utf-8")
     # The analysed parser too, so that no installed okrdsl builds its tables at run time.
     assert zipfile.ZipFile(wheel).read("okrdsl/data/parser.json") == (ROOT / "okrdsl" / "data" / "parser.json").read_bytes()
+    assert zipfile.ZipFile(wheel).read("okrdsl/parser_tables.py") == (ROOT / "okrdsl" / "parser_tables.py").read_bytes()
 
 
 def test_an_installed_wheel_checks_specs_from_another_folder(wheel, tmp_path):
