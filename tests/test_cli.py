@@ -193,6 +193,14 @@ def test_python_dash_m_runs_the_cli_without_a_traceback(tmp_path):
     assert "[OKR001]" in result.stdout
 
 
+def test_the_commands_kept_elsewhere_are_the_ones_okrdsl_commands_defines():
+    import okrdsl.commands  # noqa: F401 - its commands add themselves to the group
+    from okrdsl.cli import ELSEWHERE
+
+    assert set(main.commands) == {"check", *ELSEWHERE}
+    assert main.list_commands(None) == sorted(main.commands)
+
+
 def test_help_documents_the_exit_codes():
     code, output = run("check", "--help")
     assert code == 0
