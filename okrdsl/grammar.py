@@ -208,6 +208,7 @@ def write_tables(path: Path | None = None, module: Path | None = None) -> Path:
     parser's to `module` (okrdsl/parser_tables.py; beside `path` when only that is given).
     Returns `path`."""
     import json
+    from pprint import pformat
 
     from lark import Lark
     from lark.grammar import Rule
@@ -225,8 +226,6 @@ def write_tables(path: Path | None = None, module: Path | None = None) -> Path:
     loaded = json.loads(json.dumps(lark), object_hook=_decode_object)
     fast = tables_of(Lark._load_from_dict(loaded["data"], loaded["memo"], postlex=Postlexer()))
     header = {"format": TABLES_FORMAT, "grammar": text, "lark": lark_release(), "options": OPTIONS}
-    from pprint import pformat
-
     from okrdsl.files import write_atomic
 
     target = path or tables_path()

@@ -194,8 +194,8 @@ def tables_of(lark: Lark) -> dict:
                        t.pattern.max_width, sorted(t.pattern.flags)] for t in terminals],
         # The characters a regex terminal's token can begin with, where they are few: [chars,
         # whether case is ignored]. A scanner skips the branch at any other (see `_guarded`).
-        "starts": {t.name: [*_starts_of(t.pattern.to_regexp())] for t in terminals
-                   if isinstance(t.pattern, PatternRE) and _starts_of(t.pattern.to_regexp()) is not None},
+        "starts": {t.name: [*starts] for t in terminals
+                   if isinstance(t.pattern, PatternRE) and (starts := _starts_of(t.pattern.to_regexp())) is not None},
         "ignore": sorted(ignore),
         "always": sorted(lark.options.postlex.always_accept),
         "newline": newline_types,
