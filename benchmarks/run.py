@@ -36,6 +36,7 @@ from generate import generate  # noqa: E402
 
 OKRDSL = [sys.executable, "-m", "okrdsl"]
 FLOOR = [sys.executable, "-c", "import click, lark, attrs"]
+LARGE_ROUNDS = 3  # how many runs of each size over 10,000 steps (the smaller ones: every round)
 
 # Run in a child: check one file, print seconds and the peak resident set in KiB.
 _MEASURE = """
@@ -98,22 +99,42 @@ def start_up(work: Path, repeat: int) -> list[dict]:
 
 
 def sizes(work: Path, steps_list, repeat: int) -> list[dict]:
-    rows = []
+    """Each size's best time and least peak memory. The sizes are measured in rounds, each
+    running every size once, smallest first, so that a slow minute of the machine slows the
+    sizes whose times are compared alike (the machine's speed swings by 10% or more for
+    minutes at a time); sizes over 10,000 steps take 10-30 s a run and are measured in
+    `LARGE_ROUNDS` rounds spread over the others."""
     empty = work / "empty.okrp"
     empty.write_text(generate(1), encoding="utf-8")
     base_kib = min(_measure(empty)[1] for _ in range(2))
+    paths = {}
     for steps in steps_list:
-        path = work / f"steps-{steps}.okrp"
-        path.write_text(generate(steps, seed=steps), encoding="utf-8")
+        paths[steps] = work / f"steps-{steps}.okrp"
+        paths[steps].write_text(generate(steps, seed=steps), encoding="utf-8")
+    runs = {steps: [] for steps in steps_list}
+    for steps in in_rounds(steps_list, repeat):
+        runs[steps].append(_measure(paths[steps]))
+    rows = []
+    for steps in steps_list:
+        path = paths[steps]
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        runs = [_measure(path) for _ in range(repeat if steps <= 10_000 else 1)]
-        seconds = min(r[0] for r in runs)
-        peak_kib = min(r[1] for r in runs)
+        seconds = min(r[0] for r in runs[steps])
+        peak_kib = min(r[1] for r in runs[steps])
         rows.append({"steps": steps, "lines": lines, "mib": path.stat().st_size / 2**20, "seconds": seconds,
-                     "lines_per_s": lines / seconds, "peak_mib": peak_kib / 1024,
+                     "runs": len(runs[steps]), "lines_per_s": lines / seconds, "peak_mib": peak_kib / 1024,
                      "bytes_per_line": (peak_kib - base_kib) * 1024 / lines,
                      "over_limit": path.stat().st_size > 5 * 2**20})
     return rows
+
+
+def in_rounds(steps_list, repeat: int) -> list[int]:
+    """The order in which `sizes` measures: `repeat` rounds of every size, smallest first, but
+    sizes over 10,000 steps only in `LARGE_ROUNDS` of them: the first, the last, and spread
+    between."""
+    count = min(repeat, LARGE_ROUNDS)
+    large = {round(i * (repeat - 1) / max(1, count - 1)) for i in range(count)}
+    return [steps for turn in range(repeat) for steps in sorted(steps_list)
+            if steps <= 10_000 or turn in large]
 
 
 def _measure(path: Path) -> tuple[float, int]:
@@ -203,10 +224,11 @@ def machine() -> str:
 def table(figures: dict) -> str:
     out = [f"machine: {figures['machine']}", "", "| start-up | ms | x floor |", "|---|---:|---:|"]
     out += [f"| {r['what']} | {r['ms']:.0f} | {r['x_floor']:.2f} |" for r in figures["start_up"]]
-    out += ["", "| steps | lines | MiB | seconds | lines/s | peak MiB | bytes/line |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    out += ["", "| steps | lines | MiB | runs | seconds | lines/s | peak MiB | bytes/line |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in figures["sizes"]:
         note = " *" if r["over_limit"] else ""
-        out.append(f"| {r['steps']:,}{note} | {r['lines']:,} | {r['mib']:.1f} | {r['seconds']:.2f} | "
+        out.append(f"| {r['steps']:,}{note} | {r['lines']:,} | {r['mib']:.1f} | {r['runs']} | {r['seconds']:.2f} | "
                    f"{r['lines_per_s']:,.0f} | {r['peak_mib']:.0f} | {r['bytes_per_line']:,.0f} |")
     if any(r["over_limit"] for r in figures["sizes"]):
         out.append("")

@@ -59,3 +59,28 @@ def test_a_size_not_run_is_not_measured_rather_than_met():
     rows = {row["target"]: row for row in run.targets(figures)}
     assert rows["100,000 steps at most 11x the time of 10,000"]["met"] == "not measured"
     assert rows["peak memory under 2 KB per line (at 10,000 steps)"]["met"] == "no"
+
+
+def test_sizes_are_measured_in_rounds_so_a_slow_minute_slows_every_size_alike():
+    order = run.in_rounds((100_000, 1_000, 10_000), repeat=7)
+    assert order == [1_000, 10_000, 100_000, 1_000, 10_000, 1_000, 10_000, 1_000, 10_000, 100_000,
+                     1_000, 10_000, 1_000, 10_000, 1_000, 10_000, 100_000]
+    assert run.in_rounds((10_000, 100_000), repeat=2) == [10_000, 100_000, 10_000, 100_000]
+    assert run.in_rounds((10_000, 100_000), repeat=1) == [10_000, 100_000]
+
+
+def test_the_table_says_how_many_runs_each_size_took_the_best_of():
+    figures = _figures()
+    figures["machine"] = "test"
+    for row in figures["start_up"]:
+        row["ms"] = 100 * row["x_floor"]
+    for row, runs in zip(figures["sizes"], (7, 3)):
+        row.update(lines=20_000 * runs, mib=1.0, runs=runs, lines_per_s=20_000.0, peak_mib=50.0, over_limit=False)
+    figures["many_files"] = [dict(row, seconds=1.0) for row in figures["many_files"]]
+    figures["others"] = []
+    figures["targets"] = run.targets(figures)
+    table = run.table(figures)
+    assert "| steps | lines | MiB | runs | seconds |" in table
+    assert "| 10,000 | 140,000 | 1.0 | 7 | 0.90 |" in table
+    assert "| 100,000 | 60,000 | 1.0 | 3 | 9.50 |" in table
+    assert "time for 100,000 steps / time for 10,000 steps: 10.6x" in table
