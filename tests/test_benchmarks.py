@@ -84,3 +84,15 @@ def test_the_table_says_how_many_runs_each_size_took_the_best_of():
     assert "| 10,000 | 140,000 | 1.0 | 7 | 0.90 |" in table
     assert "| 100,000 | 60,000 | 1.0 | 3 | 9.50 |" in table
     assert "time for 100,000 steps / time for 10,000 steps: 10.6x" in table
+
+
+def test_the_sizes_are_generated_in_a_child_as_the_generator_would_print_them(tmp_path):
+    """The benchmark's own memory stays small: a child's peak, as getrusage gives it, includes
+    the peak of the process it was forked from."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    written = run._generated(tmp_path / "steps-40.okrp", 40)
+    assert written.read_text(encoding="utf-8") == generate(40, seed=40)
