@@ -256,9 +256,23 @@ def discover(paths, root: str | None = None, skip=None) -> tuple[list[tuple[str,
             else:
                 found.append((path, its_root))
     unique: dict[str, tuple[str, str]] = {}
+    real_folders: dict[str, str] = {}
     for path, its_root in found:
-        unique.setdefault(os.path.realpath(path), (os.path.normpath(path), its_root))
+        unique.setdefault(_real_path(path, real_folders), (os.path.normpath(path), its_root))
     return list(unique.values()), problems
+
+
+def _real_path(path: str, real_folders: dict[str, str]) -> str:
+    """os.path.realpath(path), its folder resolved once for all the files found in it
+    (`real_folders` keeps them): a file that is not itself a link is what its name is in
+    its folder's real path. realpath looks at each folder on the way, and a search finds
+    hundreds of files in a few folders."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    if folder not in real_folders:
+        real_folders[folder] = os.path.realpath(folder or os.curdir)
+    return os.path.join(real_folders[folder], name)
 
 
 def _walk(top: str, root: str, skip=None) -> tuple[list[str], list[Diagnostic]]:

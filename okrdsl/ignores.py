@@ -39,28 +39,40 @@ _PLAIN = re.compile(r"/?(?!\.\.?/?$)(?!.*\*\*)[A-Za-z0-9_.*-]+/?")
 
 
 @functools.lru_cache(maxsize=256)
-def _plain(patterns: tuple[str, ...]) -> tuple[tuple[re.Pattern, bool, bool], ...] | None:
-    """(name, anchored, folders only) for each pattern when every one is plain (see above;
-    blank lines and comments are skipped as git skips them), else None."""
-    found = []
+def _plain(patterns: tuple[str, ...]) -> tuple[tuple, tuple] | None:
+    """The patterns when every one is plain (see above; blank lines and comments are skipped
+    as git skips them), else None: the names without a `*`, as sets by where they apply
+    ((anchored, folders only, names)), and each one with a `*` as (regex, anchored, folders
+    only). A folder search asks this of every file, and most patterns (`node_modules/`,
+    `.venv/`) are names: one set lookup per part of the path, not a regex per pattern."""
+    names: dict[tuple[bool, bool], set[str]] = {}
+    wildcards = []
     for pattern in patterns:
         if not pattern or pattern.startswith("#"):
             continue
         if _PLAIN.fullmatch(pattern) is None:
             return None
-        name = pattern.strip("/")
-        found.append((re.compile("[^/]*".join(map(re.escape, name.split("*")))), pattern.startswith("/"),
-                      pattern.endswith("/")))
-    return tuple(found)
+        name, anchored, folders_only = pattern.strip("/"), pattern.startswith("/"), pattern.endswith("/")
+        if "*" in name:
+            wildcards.append((re.compile("[^/]*".join(map(re.escape, name.split("*")))), anchored, folders_only))
+        else:
+            names.setdefault((anchored, folders_only), set()).add(name)
+    return tuple((anchored, folders_only, frozenset(named)) for (anchored, folders_only), named in names.items()), \
+        tuple(wildcards)
 
 
 def _plain_verdict(plain, where: str, is_folder: bool) -> bool | None:
     """What git says of `where` (relative to the patterns' folder, normalised) under plain
     patterns: ignored when a pattern names it or a folder above it, else no verdict."""
-    names = where.split("/")
-    folders = names if is_folder else names[:-1]
-    for name, anchored, folders_only in plain:
-        candidates = folders if folders_only else names
+    parts = where.split("/")
+    folders = parts if is_folder else parts[:-1]
+    names, wildcards = plain
+    for anchored, folders_only, named in names:
+        candidates = folders if folders_only else parts
+        if not named.isdisjoint(candidates[:1] if anchored else candidates):
+            return True
+    for name, anchored, folders_only in wildcards:
+        candidates = folders if folders_only else parts
         if any(name.fullmatch(part) for part in (candidates[:1] if anchored else candidates)):
             return True
     return None
@@ -118,17 +130,25 @@ def _first_line(path: str) -> str | None:
 def info_exclude_of(top: str) -> tuple[str, ...]:
     """The patterns of the repository's own exclude file, `.git/info/exclude` (for a worktree,
     the one of the repository it belongs to): what a person ignores in one clone only."""
+    found = _exclude_file(top)
+    return gitignore_of(*found) if found is not None else ()
+
+
+@functools.lru_cache(maxsize=64)
+def _exclude_file(top: str) -> tuple[str, str] | None:
+    """(folder, name) of the exclude file of the repository at `top`: found once per
+    repository (a folder search asks for it of every file), as gitignore_of reads it once."""
     dot_git = os.path.join(top, ".git")
     git_dir = dot_git
     if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: PATH"
         first = _first_line(dot_git)
         if first is None or not first.startswith("gitdir:"):
-            return ()
+            return None
         git_dir = os.path.join(top, first[len("gitdir:"):].strip())
         common = _first_line(os.path.join(git_dir, "commondir"))
         if common is not None:  # a worktree; a submodule's own git folder holds its info/exclude
             git_dir = os.path.join(git_dir, common)
-    return gitignore_of(os.path.join(git_dir, "info"), "exclude")
+    return os.path.join(git_dir, "info"), "exclude"
 
 
 def git_top(folder: str) -> str | None:

@@ -378,3 +378,21 @@ def test_running_out_of_memory_is_said_plainly(project, monkeypatch):
     code, output = run("check", ".")
     assert code == 2
     assert output.startswith("okrdsl: out of memory: the specs checked together are too large for this machine")
+
+
+def test_a_file_found_by_several_names_is_checked_once(project):
+    from okrdsl.files import _real_path, discover
+
+    specs = project / "specs"
+    specs.mkdir()
+    (specs / "a.okrp").write_text('roles\n  PM "Product Manager"\n', encoding="utf-8")
+    os.symlink("a.okrp", specs / "b.okrp")  # a link to the file beside it
+    os.symlink("specs", project / "same")  # a link to its folder
+    names = ["specs", "specs/a.okrp", str(specs / "a.okrp"), "same/a.okrp", "same/b.okrp", "specs/../specs/a.okrp",
+             "./specs/b.okrp"]
+    files, problems = discover(names)
+    assert ([path for path, _ in files], problems) == (["specs/a.okrp"], [])
+    folders: dict[str, str] = {}  # each folder resolved once, and each answer what realpath gives
+    assert [_real_path(name, folders) for name in names[1:]] == [os.path.realpath(name) for name in names[1:]]
+    os.chdir(specs)
+    assert _real_path("a.okrp", {}) == os.path.realpath("a.okrp")
