@@ -50,7 +50,7 @@ import re
 from typing import TYPE_CHECKING
 
 from okrdsl.limits import MAX_DEPTH
-from okrdsl.postlex import NO_BREAK_SPACE, indent_width
+from okrdsl.postlex import indent_width, no_break_space
 from okrdsl.tree import Token, Tree
 
 if TYPE_CHECKING:
@@ -594,7 +594,7 @@ class FastParser:
             else:
                 if "#" in indent:
                     indent = indent[: indent.index("#")]
-                if NO_BREAK_SPACE.search(indent) is not None:
+                if no_break_space().search(indent) is not None:
                     raise _GiveUp
                 width = indent_width(indent)
             if width > levels[-1]:

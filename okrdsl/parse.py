@@ -19,7 +19,7 @@ from okrdsl.calendar import WEEKDAY_NUMBERS, FiscalCalendar, format_quarter, par
 from okrdsl.diagnostics import Diagnostic
 from okrdsl.grammar import describe_expected, fast_parser, keyword_hint, parser
 from okrdsl.limits import MAX_DEPTH, MAX_SYNTAX_ERRORS
-from okrdsl.postlex import COMMENT, NO_BREAK_SPACE, IndentationError_, JoinedWord, indent_width
+from okrdsl.postlex import COMMENT, IndentationError_, JoinedWord, indent_width, no_break_space
 from okrdsl.records import frozen
 from okrdsl.words import plural
 from okrdsl.source import Source
@@ -188,7 +188,7 @@ def _diagnose(source: Source, text: str, error: Exception, calendar: ir.Calendar
                    hint=f'put a space after "{keyword.value}" if that is what you mean, or write another word')
     if isinstance(error, IndentationError_):
         offset, _, _ = error.where
-        odd = NO_BREAK_SPACE.search(text, 0, offset) if error.first else None
+        odd = no_break_space().search(text, 0, offset) if error.first else None
         if error.character or odd is not None:
             offset, character = (offset, error.character) if odd is None else (odd.start(), odd.group())
             return _at(source, offset, offset + 1, codes.BAD_INDENT,

@@ -18,7 +18,14 @@ if TYPE_CHECKING:  # lark is imported only where lark's parser runs (okrdsl.lalr
 
 TAB_WIDTH = 4
 COMMENT = re.compile(r"#[^\r\n]*")
-NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")  # a space between words, but no width to indent by
+_NO_BREAK_SPACE = "[\u00a0\u2007\u202f]"  # a space between words, but no width to indent by
+
+
+def no_break_space() -> re.Pattern:
+    """The pattern of a no-break space, compiled when first asked for (`re` keeps it): a class
+    beyond Latin-1 takes half a millisecond to compile, and indentation is almost always
+    plain spaces."""
+    return re.compile(_NO_BREAK_SPACE)
 
 
 class IndentationError_(Exception):
@@ -91,7 +98,7 @@ class Postlexer:
             indent = token.value.rsplit("\n", 1)[-1]
             if "#" in indent:
                 indent = indent[: indent.index("#")]
-            odd = NO_BREAK_SPACE.search(indent)
+            odd = no_break_space().search(indent)
             if odd is not None:
                 offset = token.end_pos - len(token.value.rsplit("\n", 1)[-1]) + odd.start()
                 raise IndentationError_((offset, token.end_line, odd.start() + 1), 0, list(levels),

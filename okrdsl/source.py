@@ -38,7 +38,7 @@ def span_field():
 
 def normalise_newlines(text: str) -> str:
     """Old Mac line endings (a lone carriage return) as newlines; same length, so offsets hold."""
-    return _LONE_CR.sub("\n", text)
+    return _LONE_CR.sub("\n", text) if "\r" in text else text  # most files have none: no regex over them
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")

@@ -205,3 +205,15 @@ def test_hostile_specs_parse_to_lark_s_tree_or_give_way(files):
                 max_size=30))
 def test_random_texts_parse_to_lark_s_tree_or_give_way(pieces):
     assert_same_as_lark("".join(pieces))
+
+
+def test_a_file_with_old_mac_line_endings_reads_as_one_with_newlines():
+    from okrdsl.check import check_text
+    from okrdsl.source import normalise_newlines
+
+    assert normalise_newlines("a\rb\r\nc\n") == "a\nb\r\nc\n"
+    plain = "roles\n  PM \"Product Manager\"\nphase p \"P\"\n  at -1w: Nobody does it\n"
+    assert normalise_newlines(plain) is plain  # most files have no carriage return: nothing made
+    found = {text: [(d.code, d.span.line, d.span.column, d.message) for d in check_text("a.okrp", text).diagnostics]
+             for text in (plain, plain.replace("\n", "\r"), plain.replace("\n", "\r\n"))}
+    assert found[plain] == found[plain.replace("\n", "\r")] == found[plain.replace("\n", "\r\n")] != []
