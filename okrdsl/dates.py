@@ -247,7 +247,7 @@ class Resolver:
         """Whether a date written beside a relative time is the one it gives (moved off a
         weekend or not), or for a calendar week or month, falls inside it; always true when
         none is written."""
-        if not _written_beside(item):
+        if not written_beside(item):
             return True
         when = item.when
         if self.raw(item) is None:
@@ -283,7 +283,7 @@ class Resolver:
         if key in self.shown:
             return self.shown[key]
         day = self.adjust(self.raw(item), item)
-        if not self.waiting or key in self.dates and not _written_beside(item):
+        if not self.waiting or key in self.dates and not written_beside(item):
             self.shown[key] = day
         return day
 
@@ -343,7 +343,7 @@ def counted_from(item: ir.Item) -> ir.Moment | None:
     return found[0] if found else None
 
 
-def _written_beside(item: ir.Item) -> bool:
+def written_beside(item: ir.Item) -> bool:
     """Whether a date is written beside the item's relative time (`at -6w on 2021-09-20`)."""
     when = ir.time_of(item)
     return isinstance(when, ir.At) and when.date is not None

@@ -645,10 +645,10 @@ def _ignored_prefix(terminals: dict, ignore: frozenset[str], newline_types: froz
         return ""
     starts: set[str] = set()
     for terminal in ignored:
-        first = _first_characters(terminal.pattern.to_regexp())
-        if first is None:
+        first = _starts_of(terminal.pattern.to_regexp())
+        if first is None or first[1]:  # not known, or matched ignoring case (what folds to what is not asked)
             return ""
-        starts |= first
+        starts |= set(first[0])
     others = [t for t in terminals.values() if t.name not in ignore]
     for terminal in others:
         if isinstance(terminal.pattern, PatternStr) and not terminal.pattern.flags:
@@ -744,24 +744,6 @@ def _may_start_with(regex: str, chars: set[str]) -> bool:
         if may or empty:
             return True
     return False
-
-
-def _first_characters(regex: str) -> set[str] | None:
-    """The characters `regex` can begin with, when it is a class of plain characters repeated
-    ([ \\t]+), else None."""
-    items = list(_sre_parse.parse(regex))
-    if len(items) != 1 or items[0][0] not in (_sre.MAX_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
-        return None
-    low, _high, inner = items[0][1]
-    inner = list(inner)
-    if low < 1 or len(inner) != 1 or inner[0][0] is not _sre.IN:
-        return None
-    chars = set()
-    for op, argument in inner[0][1]:
-        if op is not _sre.LITERAL:
-            return None
-        chars.add(chr(argument))
-    return chars
 
 
 # At most this many characters make a branch's guard (okrdsl.lalr.FastParser._guarded).

@@ -32,7 +32,7 @@ from okrdsl.source import Source, Span
 PLACEHOLDER = "fill-in"
 _PLACEHOLDER = re.compile(r"fill-in(?::\S*)?", re.IGNORECASE)
 # Compiled where used (re keeps them): a check imports this module for its placeholders only.
-_MENTION = r"\bFY(\d{4}|\d{2})([ -]?)Q([1-4])\b"
+_MENTION = r"(?i)\bFY(\d{4}|\d{2})([ -]?)Q([1-4])\b"
 _STRING = r'"(?:[^"\\\r\n]|\\.)*+"|\u201c[^\u201d\r\n]*\u201d'
 
 Edit = tuple[int, int, str]
@@ -106,7 +106,7 @@ def next_quarter(source: Source, spec: ir.Spec, quarter: str | None = None,
     def retitle(string: Span | None) -> None:
         if string is not None:
             written = text[string.start:string.end]
-            changed = re.compile(_MENTION, re.IGNORECASE).sub(lambda m: _mention(m, old, year, number), written)
+            changed = re.sub(_MENTION, lambda m: _mention(m, old, year, number), written)
             if changed != written:
                 edits.append((string.start, string.end, changed))
 
@@ -169,7 +169,7 @@ def _links(source: Source, process: ir.Process, old: ir.Quarter, retitle) -> lis
 
 
 def _names_quarter(title: str, old: ir.Quarter) -> bool:
-    return any(_is(m, old) for m in re.compile(_MENTION, re.IGNORECASE).finditer(title))
+    return any(_is(m, old) for m in re.finditer(_MENTION, title))
 
 
 def _is(match: re.Match, old: ir.Quarter) -> bool:

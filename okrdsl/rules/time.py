@@ -6,7 +6,7 @@ from okrdsl import ir
 from okrdsl.calendar import FiscalCalendar, adjust_for_weekend, format_quarter, week_start
 from okrdsl.diagnostics import Severity
 from okrdsl.rules import Context, File, Finding, rule
-from okrdsl.dates import Resolver, counted_from, latest_before, quarter_for, resolver_for
+from okrdsl.dates import Resolver, counted_from, latest_before, quarter_for, resolver_for, written_beside
 from okrdsl.recur import recurs
 from okrdsl.words import loop_text
 
@@ -40,8 +40,7 @@ def dated_files(context: Context):
 def _comparable(item: ir.Item, real: bool) -> bool:
     if real:
         return True
-    when = ir.time_of(item)
-    return not (isinstance(when, ir.On) or isinstance(when, ir.At) and when.date is not None)
+    return not (isinstance(ir.time_of(item), ir.On) or written_beside(item))
 
 
 def _describe(item: ir.Item) -> str:
